@@ -1,0 +1,1 @@
+"""relay_analytics: EED consumption data toolkit for the Relay API."""
