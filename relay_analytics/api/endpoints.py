@@ -25,6 +25,9 @@ class Operation:
     path: str
     body: BodyKind = "none"
     paginated: bool = False
+    #: Safe to send again after a 5xx or a lost response (the contract: GET, PATCH,
+    #: DELETE and the EED upsert). A 429 is always safe: the server did nothing.
+    retry_safe: bool = False
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -46,8 +49,10 @@ def _op(
     body: BodyKind = "none",
     *,
     paginated: bool = False,
+    upsert: bool = False,
 ) -> Operation:
-    return Operation(operation_id, method, path, body, paginated)
+    retry_safe = method in ("GET", "PATCH", "DELETE") or upsert
+    return Operation(operation_id, method, path, body, paginated, retry_safe)
 
 
 #: All 27 operations, keyed by the client's method name (the operation id in snake_case;
@@ -62,7 +67,7 @@ OPERATIONS: Final[dict[str, Operation]] = {
     "delete_property": _op("DeleteProperty", "DELETE", "/api/v1/properties/{propertyId}"),
     "get_units": _op("GetUnits", "GET", "/api/v1/units", paginated=True),
     "get_msc_units": _op("GetMscUnits", "GET", "/api/v1/units/msc", paginated=True),
-    "eed": _op("Eed", "POST", "/api/v1/consumptions/eed", "json"),
+    "eed": _op("Eed", "POST", "/api/v1/consumptions/eed", "json", upsert=True),
     "get_all_orders": _op("GetAllOrders", "GET", "/api/v1/orders"),
     "create_order": _op("CreateOrder", "POST", "/api/v1/orders", "multipart"),
     "get_order_by_id": _op("GetOrderById", "GET", "/api/v1/orders/{orderId}"),
