@@ -122,11 +122,17 @@ MAX_PAGE_SIZE: Final = 100
 #: Multipart field names of CreateOrder and CreateOrderComment.
 ORDER_FORM_FIELD: Final = "order"
 FILES_FORM_FIELD: Final = "files"
+#: Multipart text fields of CreateOrderComment.
+COMMENT_TEXT_FIELD: Final = "text"
+COMMENT_AUTHOR_FIELD: Final = "authorName"
 MAX_UPLOAD_FILES: Final = 10
 #: Keys of the error body ``{statusCode, message, error}``.
 ERROR_STATUS_KEY: Final = "statusCode"
 ERROR_MESSAGE_KEY: Final = "message"
 ERROR_ERROR_KEY: Final = "error"
+
+#: The id of every record; pagination de-duplicates on it.
+ID_FIELD: Final = "id"
 
 #: The key that wraps each collection in a list response.
 COLLECTION_KEYS: Final[dict[str, str]] = {

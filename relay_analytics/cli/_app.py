@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from relay_analytics.api import ConfigurationError, RelayClient
+
 app = typer.Typer(
     name="relay-analytics",
     help="Prepare, validate, chart and submit EED monthly consumption data for the Relay API.",
@@ -44,3 +46,12 @@ ApiKeyOption = Annotated[
         show_envvar=True,
     ),
 ]
+
+
+def open_client(base_url: str | None, api_key: str | None) -> RelayClient:
+    """Make a RelayClient from the options, or exit with ExitCode.USAGE saying what is missing."""
+    try:
+        return RelayClient(base_url or "", api_key or "")
+    except ConfigurationError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(ExitCode.USAGE) from None

@@ -1,0 +1,395 @@
+"""Files -> canonical frames: CSV (incl. German Excel), Parquet and ARGE HeiWaKo EED JSON.
+
+Every reader loads cells as text first and casts each column with ``strict=False``; a cell that
+was non-empty but could not be cast is recorded in the row's ``_unreadable`` list, so validation
+reports it at its file, row and column instead of the reader crashing or nulling it silently.
+Provenance columns start with ``_``; downstream code selects the canonical columns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import polars as pl
+
+from relay_analytics import frames
+
+#: Source file of each row (the path as given by the caller).
+FILE_COLUMN: Final = "_file"
+#: 1-based position of the record in its input (first CSV data line = 1).
+ROW_COLUMN: Final = "_row"
+#: Cells of the row that could not be read: column, raw text and why.
+UNREADABLE_COLUMN: Final = "_unreadable"
+UNREADABLE_DTYPE: Final = pl.List(
+    pl.Struct({"column": pl.String(), "value": pl.String(), "reason": pl.String()})
+)
+
+#: Columns a file may leave out (ARGE remark codes arrived with v1.2; none is a valid value).
+OPTIONAL_COLUMNS: Final = frozenset({"remark_codes"})
+
+_PERIOD_PATTERN: Final = r"^\d{4}-(0[1-9]|1[0-2])$"
+_TRUE_TEXT: Final = ("true", "1")
+_FALSE_TEXT: Final = ("false", "0")
+_CSV_SUFFIXES: Final = frozenset({".csv", ".txt"})
+_PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
+_JSON_SUFFIXES: Final = frozenset({".json"})
+
+#: ARGE HeiWaKo record field -> canonical column.
+ARGE_FIELDS: Final[dict[str, str]] = {
+    "service": "service",
+    "unitofmeasure": "unit_of_measure",
+    "amount": "amount",
+    "converted": "converted",
+    "estimated": "estimated",
+    "errors": "errors",
+    "remarkcodes": "remark_codes",
+}
+
+
+class InputError(ValueError):
+    """A file cannot be read as a whole (missing, empty, wrong encoding, wrong columns)."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+def read_consumptions(
+    path: str | Path,
+    *,
+    units: pl.DataFrame | None = None,
+    properties: pl.DataFrame | Mapping[str, int] | None = None,
+    msc_name: str | None = None,
+    ignore_extra_columns: bool = False,
+) -> pl.DataFrame:
+    """Read consumptions from CSV, Parquet or ARGE EED JSON into the canonical frame.
+
+    ``units``, ``properties`` (a frame or a mapping billing-unit mscnumber -> property id) and
+    ``msc_name`` resolve the Relay ids and MSC of an ARGE JSON file; they do not apply elsewhere.
+    """
+    return _read(
+        Path(path), frames.CONSUMPTION_SCHEMA, "consumptions", units, properties, msc_name,
+        ignore_extra_columns,
+    )  # fmt: skip
+
+
+def read_benchmarks(
+    path: str | Path,
+    *,
+    units: pl.DataFrame | None = None,
+    properties: pl.DataFrame | Mapping[str, int] | None = None,
+    msc_name: str | None = None,
+    ignore_extra_columns: bool = False,
+) -> pl.DataFrame:
+    """Read benchmarks from CSV, Parquet or ARGE EED JSON into the canonical frame."""
+    return _read(
+        Path(path), frames.BENCHMARK_SCHEMA, "benchmarks", units, properties, msc_name,
+        ignore_extra_columns,
+    )  # fmt: skip
+
+
+def write_consumptions(frame: pl.DataFrame, path: str | Path, *, separator: str = ",") -> None:
+    """Write the canonical consumption columns to CSV (``;`` writes decimal commas) or Parquet."""
+    _write(frame.select(frames.CONSUMPTION_SCHEMA.names()), Path(path), separator)
+
+
+def write_benchmarks(frame: pl.DataFrame, path: str | Path, *, separator: str = ",") -> None:
+    """Write the canonical benchmark columns to CSV (``;`` writes decimal commas) or Parquet."""
+    _write(frame.select(frames.BENCHMARK_SCHEMA.names()), Path(path), separator)
+
+
+def canonicalize(
+    raw: pl.DataFrame, schema: pl.Schema, *, file: str, decimal_comma: bool = False
+) -> pl.DataFrame:
+    """Cast ``raw`` (text or typed columns) to ``schema``, recording unreadable cells per row.
+
+    Columns already of the target dtype pass through; others are read from their text.
+    Provenance columns (``_file``, ``_row``, ``_unreadable``) are kept or added.
+    """
+    parsed: list[pl.Expr] = []
+    unreadable: list[pl.Expr] = []
+    for name, dtype in schema.items():
+        if raw.schema[name] == dtype:
+            parsed.append(pl.col(name))
+            continue
+        text = _cell_text(pl.col(name), raw.schema[name])
+        value, reason = _parse(text, dtype, decimal_comma=decimal_comma)
+        parsed.append(value.alias(name))
+        cell = pl.struct(column=pl.lit(name), value=text, reason=pl.lit(reason))
+        unreadable.append(pl.when(text.is_not_null() & value.is_null()).then(cell))
+    if UNREADABLE_COLUMN in raw.columns:
+        unreadable.append(pl.col(UNREADABLE_COLUMN))
+    findings = (
+        pl.concat_list(unreadable).list.drop_nulls()
+        if unreadable
+        else pl.lit([], dtype=UNREADABLE_DTYPE)
+    )
+    provenance = [
+        pl.col(FILE_COLUMN) if FILE_COLUMN in raw.columns else pl.lit(file).alias(FILE_COLUMN),
+        pl.col(ROW_COLUMN)
+        if ROW_COLUMN in raw.columns
+        else pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW_COLUMN),
+        findings.cast(UNREADABLE_DTYPE).alias(UNREADABLE_COLUMN),
+    ]
+    return raw.select(*parsed, *provenance)
+
+
+def _cell_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """A column as trimmed text, empty cells as null (lists are joined with ``|``)."""
+    if isinstance(dtype, pl.List):
+        column = column.cast(pl.List(pl.String())).list.join("|")
+    text = column.cast(pl.String()).str.strip_chars()
+    return pl.when(text.str.len_bytes() > 0).then(text)
+
+
+def _parse(text: pl.Expr, dtype: pl.DataType, *, decimal_comma: bool) -> tuple[pl.Expr, str]:
+    """The expression reading ``text`` as ``dtype`` (null when unreadable) and why it may fail."""
+    if dtype == pl.Int64():
+        return text.cast(pl.Int64(), strict=False), "not a whole number"
+    if dtype == pl.Float64():
+        if decimal_comma:
+            # "38,0" is German for 38.0; a value with both marks is ambiguous and refused.
+            text = (
+                pl.when(~text.str.contains(",", literal=True))
+                .then(text)
+                .when(~text.str.contains(".", literal=True))
+                .then(text.str.replace(",", ".", literal=True))
+            )
+        reason = (
+            "not a number (decimal mark '.', or ',' in ;-separated files; no thousands marks)"
+        )
+        return text.cast(pl.Float64(), strict=False), reason
+    if dtype == pl.Date():
+        month = pl.when(text.str.contains(_PERIOD_PATTERN)).then(text + "-01")
+        return month.str.to_date("%Y-%m-%d", strict=False), "not a month in YYYY-MM form"
+    if dtype == pl.Boolean():
+        lower = text.str.to_lowercase()
+        value = pl.when(lower.is_in(_TRUE_TEXT)).then(True).when(lower.is_in(_FALSE_TEXT))
+        return value.then(False).cast(pl.Boolean()), "not true/false or 1/0"
+    if isinstance(dtype, pl.Enum):
+        allowed = ", ".join(dtype.categories.to_list())
+        return text.str.to_uppercase().cast(dtype, strict=False), f"not one of {allowed}"
+    if isinstance(dtype, pl.List):
+        codes = text.fill_null("").str.split("|").list.eval(pl.element().str.strip_chars())
+        return codes.list.eval(pl.element().filter(pl.element() != "")), "not a |-separated list"
+    return text, "not text"
+
+
+def _read(
+    path: Path,
+    schema: pl.Schema,
+    kind: str,
+    units: pl.DataFrame | None,
+    properties: pl.DataFrame | Mapping[str, int] | None,
+    msc_name: str | None,
+    ignore_extra_columns: bool,
+) -> pl.DataFrame:
+    """Dispatch on the file suffix and return the canonical frame with provenance."""
+    suffix = path.suffix.lower()
+    if suffix in _JSON_SUFFIXES:
+        return _read_arge(path, schema, kind, units, properties, msc_name)
+    if units is not None or properties is not None or msc_name is not None:
+        raise InputError(path, "units, properties and msc_name apply to ARGE JSON files only")
+    if not path.is_file():
+        raise InputError(path, "no such file (check the path)")
+    decimal_comma = False
+    if suffix in _CSV_SUFFIXES:
+        raw, decimal_comma = _read_csv_text(path)
+    elif suffix in _PARQUET_SUFFIXES:
+        try:
+            raw = pl.read_parquet(path)
+        except (OSError, pl.exceptions.PolarsError) as error:
+            raise InputError(path, f"not a readable Parquet file ({error})") from error
+    else:
+        raise InputError(path, f"unknown file type {suffix!r}: use .csv, .parquet or .json")
+    raw = _select_columns(raw, schema, path, ignore_extra_columns)
+    return canonicalize(raw, schema, file=str(path), decimal_comma=decimal_comma)
+
+
+def _read_csv_text(path: Path) -> tuple[pl.DataFrame, bool]:
+    """Read every cell of a CSV as text; detect ``,`` or ``;`` from the header line."""
+    with path.open("rb") as handle:
+        header = handle.readline()
+    try:
+        header_text = header.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(path, "not UTF-8 text: save the file as CSV UTF-8") from error
+    if not header_text.strip():
+        raise InputError(path, "empty file: expected a header row with the column names")
+    separator = ";" if header_text.count(";") > header_text.count(",") else ","
+    try:
+        raw = pl.read_csv(path, separator=separator, infer_schema=False, encoding="utf8")
+    except pl.exceptions.ComputeError as error:
+        if "utf-8" in str(error).lower():
+            raise InputError(path, "not UTF-8 text: save the file as CSV UTF-8") from error
+        raise InputError(path, f"malformed CSV ({error})") from error
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise InputError(path, f"malformed CSV ({error})") from error
+    return raw.rename(str.strip), separator == ";"
+
+
+def _select_columns(
+    raw: pl.DataFrame, schema: pl.Schema, path: Path, ignore_extra_columns: bool
+) -> pl.DataFrame:
+    """The canonical columns of ``raw`` in order; refuse missing or unexpected ones."""
+    missing = [c for c in schema.names() if c not in raw.columns and c not in OPTIONAL_COLUMNS]
+    if missing:
+        raise InputError(path, f"missing required column(s): {', '.join(missing)}")
+    extra = [c for c in raw.columns if c not in schema.names()]
+    if extra and not ignore_extra_columns:
+        raise InputError(
+            path,
+            f"unexpected column(s): {', '.join(extra)} "
+            "(remove them or pass ignore_extra_columns=True / --ignore-extra-columns)",
+        )
+    return raw.select(
+        pl.col(name) if name in raw.columns else pl.lit(None, pl.String()).alias(name)
+        for name in schema.names()
+    )
+
+
+def _read_arge(
+    path: Path,
+    schema: pl.Schema,
+    kind: str,
+    units: pl.DataFrame | None,
+    properties: pl.DataFrame | Mapping[str, int] | None,
+    msc_name: str | None,
+) -> pl.DataFrame:
+    """Read one ARGE billing-unit month (or a list of them) and resolve the Relay ids."""
+    if units is None or properties is None or not msc_name:
+        raise InputError(
+            path, "an ARGE JSON file needs units=, properties= and msc_name= to resolve Relay ids"
+        )
+    try:
+        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError as error:
+        raise InputError(path, "no such file (check the path)") from error
+    except UnicodeDecodeError as error:
+        raise InputError(path, "not UTF-8 text") from error
+    except (OSError, json.JSONDecodeError) as error:
+        raise InputError(path, f"not readable JSON ({error})") from error
+    records = _arge_records(document, kind, path)
+    fields = [c for c in schema.names() if c not in (*frames.SUBMISSION_KEY, "unit_of_measure")]
+    text_schema = {c: pl.String() for c in ("billing_unit", "residential_unit", "period", *fields)}
+    text_schema["unit_of_measure"] = pl.String()
+    raw = pl.DataFrame(records, schema=text_schema)
+    resolved = _resolve_arge_ids(raw, units, properties).with_columns(
+        msc_name=pl.lit(msc_name), _file=pl.lit(str(path))
+    )
+    return canonicalize(resolved.select(*schema.names(), FILE_COLUMN, ROW_COLUMN,
+                                        UNREADABLE_COLUMN), schema, file=str(path))  # fmt: skip
+
+
+def _arge_records(document: Any, kind: str, path: Path) -> list[dict[str, str | None]]:
+    """Flatten billing units -> residential units -> records into text rows, in file order."""
+    months = document if isinstance(document, list) else [document]
+    fields = ARGE_FIELDS if kind == "consumptions" else {
+        k: v for k, v in ARGE_FIELDS.items() if k in ("service", "unitofmeasure", "amount")
+    }  # fmt: skip
+    rows: list[dict[str, str | None]] = []
+    try:
+        for month in months:
+            billing_unit = month["billingunit"]
+            for unit in billing_unit.get("residentialunits", []):
+                for record in unit.get(kind, []):
+                    row = {
+                        "billing_unit": _text(billing_unit["reference"]["mscnumber"]),
+                        "residential_unit": _text(unit["reference"]["mscnumber"]),
+                        "period": _text(billing_unit.get("period")),
+                    }
+                    row.update({column: _text(record.get(f)) for f, column in fields.items()})
+                    rows.append(row)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise InputError(
+            path,
+            "not an ARGE EED document: expected billingunit.reference.mscnumber, period and "
+            f"residentialunits[].reference.mscnumber ({error!r} is missing or malformed)",
+        ) from error
+    return rows
+
+
+def _text(value: Any) -> str | None:
+    """A JSON value as the text a CSV cell would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "|".join(str(item) for item in value)
+    return str(value)
+
+
+def _resolve_arge_ids(
+    raw: pl.DataFrame, units: pl.DataFrame, properties: pl.DataFrame | Mapping[str, int]
+) -> pl.DataFrame:
+    """Join ARGE references to Relay ids; an unknown reference becomes an unreadable cell."""
+    if isinstance(properties, Mapping):
+        property_ids = pl.DataFrame(
+            {"billing_unit": list(properties), "property_id": list(properties.values())},
+            schema={"billing_unit": pl.String(), "property_id": pl.Int64()},
+        )
+    else:
+        property_ids = properties.select(
+            billing_unit=pl.col("msc_number").cast(pl.String()),
+            property_id=pl.col("id").cast(pl.Int64()),
+        )
+    unit_ids = units.select(
+        property_id=pl.col("property_id").cast(pl.Int64()),
+        residential_unit=pl.col("msc_number").cast(pl.String()),
+        unit_id=pl.col("id").cast(pl.Int64()),
+        customer_id=pl.col("customer_id").cast(pl.Int64()),
+    )
+    joined = (
+        raw.with_row_index(ROW_COLUMN, offset=1)
+        .with_columns(pl.col(ROW_COLUMN).cast(pl.Int64()))
+        .join(property_ids.unique("billing_unit"), on="billing_unit", how="left",
+              maintain_order="left")
+        .join(unit_ids.unique(["property_id", "residential_unit"]),
+              on=["property_id", "residential_unit"], how="left", maintain_order="left")
+    )  # fmt: skip
+    reference = pl.col("billing_unit") + "/" + pl.col("residential_unit")
+    unknown_property = pl.struct(
+        column=pl.lit("property_id"),
+        value=pl.col("billing_unit"),
+        reason=pl.lit("no Relay property has this ARGE billing-unit mscnumber"),
+    )
+    unknown_unit = pl.struct(
+        column=pl.lit("unit_id"),
+        value=reference,
+        reason=pl.lit("no Relay unit has this ARGE residential-unit mscnumber in the property"),
+    )
+    return joined.with_columns(
+        pl.concat_list(
+            pl.when(pl.col("property_id").is_null()).then(unknown_property),
+            pl.when(pl.col("property_id").is_not_null() & pl.col("unit_id").is_null()).then(
+                unknown_unit
+            ),
+        )
+        .list.drop_nulls()
+        .cast(UNREADABLE_DTYPE)
+        .alias(UNREADABLE_COLUMN)
+    )
+
+
+def _write(frame: pl.DataFrame, path: Path, separator: str) -> None:
+    """Write a canonical frame as CSV (periods ``YYYY-MM``, codes ``|``-joined) or Parquet."""
+    suffix = path.suffix.lower()
+    if suffix in _PARQUET_SUFFIXES:
+        frame.write_parquet(path)
+        return
+    if suffix not in _CSV_SUFFIXES:
+        raise InputError(path, f"unknown file type {suffix!r}: use .csv or .parquet")
+    text = frame.with_columns(
+        pl.col("period").dt.strftime(frames.PERIOD_FORMAT),
+        *(
+            [pl.col("remark_codes").list.join("|")]
+            if "remark_codes" in frame.columns
+            else []
+        ),
+    )
+    text.write_csv(path, separator=separator, decimal_comma=separator == ";")

@@ -1,0 +1,36 @@
+"""Seed a sandbox store with the sample properties, units and customers of ``data/``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Final
+
+from relay_analytics.api.endpoints import ADDRESS_KEY, UNIT_FIELDS
+from relay_analytics.samples import sample_path
+from relay_analytics.sandbox.store import Store
+
+#: Sample files in the API's wire format, one JSON array each.
+SEED_FILES: Final = {
+    "customers": "customers.json",
+    "properties": "properties.json",
+    "units": "units.json",
+}
+
+
+def load_sample(kind: str) -> list[dict[str, Any]]:
+    """The sample records of one collection (``customers``, ``properties`` or ``units``)."""
+    records: list[dict[str, Any]] = json.loads(
+        sample_path(SEED_FILES[kind]).read_text(encoding="utf-8")
+    )
+    return records
+
+
+def seed_store(store: Store) -> None:
+    """Insert the sample records with their own ids (units under their property)."""
+    for kind in SEED_FILES:
+        for record in load_sample(kind):
+            address = record.get(ADDRESS_KEY)
+            if address is not None:
+                store.insert("addresses", address, record_id=address["id"])
+            parent = record[UNIT_FIELDS["property_id"]] if kind == "units" else None
+            store.insert(kind, record, parent_id=parent, record_id=record["id"])

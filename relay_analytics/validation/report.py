@@ -1,0 +1,127 @@
+"""``ValidationReport``: findings, counts and the rows split by submission key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Final
+
+import polars as pl
+
+from relay_analytics import frames, io
+from relay_analytics.validation.html import findings_html
+from relay_analytics.validation.rules import ERROR, POSITION, WARNING
+
+_KEY: Final = list(frames.SUBMISSION_KEY)
+_SORT: Final = ["file", "row", "column", "rule"]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What is wrong (errors), what is suspicious (warnings) and which rows can be submitted.
+
+    A submission key with any error is invalid as a whole: all its consumptions and benchmarks
+    go to ``invalid_*``. ``valid_*`` hold canonical columns only, ready to analyse or submit;
+    ``invalid_*`` keep ``_file`` and ``_row`` so a person can find the rows.
+    """
+
+    findings: pl.DataFrame
+    invalid_keys: pl.DataFrame
+    valid_consumptions: pl.DataFrame
+    invalid_consumptions: pl.DataFrame
+    valid_benchmarks: pl.DataFrame
+    invalid_benchmarks: pl.DataFrame
+    rows: int
+
+    @classmethod
+    def build(
+        cls, cons: pl.DataFrame, bench: pl.DataFrame | None, internal: pl.DataFrame
+    ) -> ValidationReport:
+        """Assemble a report from canonical frames and findings that carry ``_pos``/``_kind``."""
+        bench = bench if bench is not None else io.canonicalize(
+            frames.empty_benchmarks(), frames.BENCHMARK_SCHEMA, file="benchmarks"
+        )  # fmt: skip
+        errors = internal.filter(pl.col("severity") == ERROR)
+        keyed = pl.concat(
+            [
+                _keys_of(cons, errors.filter(pl.col("_kind") == "consumptions")),
+                _keys_of(bench, errors.filter(pl.col("_kind") == "benchmarks")),
+            ]
+        )
+        invalid_keys = (
+            keyed.group_by(_KEY, maintain_order=True)
+            .agg(
+                pl.col("rule").unique(maintain_order=True).alias("rules"),
+                pl.col("message").unique(maintain_order=True).alias("messages"),
+            )
+        )
+        valid_cons, invalid_cons = _split(cons, invalid_keys, frames.CONSUMPTION_SCHEMA)
+        valid_bench, invalid_bench = _split(bench, invalid_keys, frames.BENCHMARK_SCHEMA)
+        return cls(
+            findings=internal.select(frames.FINDING_SCHEMA.names()).sort(_SORT, nulls_last=True),
+            invalid_keys=invalid_keys,
+            valid_consumptions=valid_cons,
+            invalid_consumptions=invalid_cons,
+            valid_benchmarks=valid_bench,
+            invalid_benchmarks=invalid_bench,
+            rows=cons.height + bench.height,
+        )
+
+    @property
+    def ok(self) -> bool:
+        """True when there is no error (warnings allowed)."""
+        return self.errors.is_empty()
+
+    @property
+    def errors(self) -> pl.DataFrame:
+        """Findings that block submission of their key."""
+        return self.findings.filter(pl.col("severity") == ERROR)
+
+    @property
+    def warnings(self) -> pl.DataFrame:
+        """Findings an analyst should look at; they do not block submission."""
+        return self.findings.filter(pl.col("severity") == WARNING)
+
+    def summary(self) -> pl.DataFrame:
+        """Number of findings per rule and severity, errors first, most frequent first."""
+        return (
+            self.findings.group_by("rule", "severity")
+            .agg(pl.len().cast(pl.Int64).alias("count"))
+            .sort(
+                [pl.col("severity") != ERROR, pl.col("count"), pl.col("rule")],
+                descending=[False, True, False],
+            )
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``validate --format json`` (DESIGN.md section 4)."""
+        errors, warnings = self.errors, self.warnings
+        return {
+            "ok": self.ok,
+            "counts": {"rows": self.rows, "errors": errors.height, "warnings": warnings.height},
+            "errors": errors.to_dicts(),
+            "warnings": warnings.to_dicts(),
+        }
+
+    def to_html(self, *, title: str = "EED validation report") -> str:
+        """A small self-contained HTML page with the counts and every finding."""
+        return findings_html(title, self.summary(), self.findings, ok=self.ok, rows=self.rows)
+
+
+def _keys_of(frame: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:
+    """The submission key of each error's row, with the error's rule and message."""
+    keys = frame.select(pl.col(_KEY).gather(errors[POSITION]))
+    return pl.concat([keys, errors.select("rule", "message")], how="horizontal")
+
+
+def _split(
+    frame: pl.DataFrame, invalid_keys: pl.DataFrame, schema: pl.Schema
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Rows whose key has no error (canonical columns) and the others (with provenance)."""
+    located = [*schema.names(), io.FILE_COLUMN, io.ROW_COLUMN]
+    if invalid_keys.is_empty():
+        return frame.select(schema.names()), frame.select(located).clear()
+    keys = invalid_keys.select(_KEY)
+    # nulls_equal: a row whose key is incomplete (itself an error) still matches its own key.
+    valid = frame.join(keys, on=_KEY, how="anti", nulls_equal=True, maintain_order="left")
+    invalid = frame.join(keys, on=_KEY, how="semi", nulls_equal=True, maintain_order="left")
+    return valid.select(schema.names()), invalid.select(located)

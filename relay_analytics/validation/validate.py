@@ -1,0 +1,231 @@
+"""``validate_eed``: pandera schemas plus domain rules over consumptions and benchmarks.
+
+One pass per frame: the canonical columns are sorted by series and period once, helper columns
+are joined in, every rule expression is evaluated in a single ``with_columns`` and only rows that
+break a rule are turned into findings. No Python loop touches the rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Final
+
+import pandera.polars as pa
+import polars as pl
+
+from relay_analytics import frames, io
+from relay_analytics.periods import month_index
+from relay_analytics.validation import rules
+from relay_analytics.validation.report import ValidationReport
+from relay_analytics.validation.rules import RULES, Thresholds
+from relay_analytics.validation.schemas import BenchmarkModel, ConsumptionModel, failure_cases
+
+_KIND: Final = "_kind"
+_SERIES_KEY: Final = ("property_id", "unit_id", "customer_id", "msc_name", "service")
+_SERVICE_KEY: Final = (*frames.SUBMISSION_KEY, "service")
+_PROVENANCE: Final = (io.FILE_COLUMN, io.ROW_COLUMN, io.UNREADABLE_COLUMN)
+_INTERNAL_FINDING: Final = pl.Schema({rules.POSITION: pl.Int64(), **frames.FINDING_SCHEMA})
+
+
+def validate_eed(
+    cons: pl.DataFrame,
+    bench: pl.DataFrame | None = None,
+    units: pl.DataFrame | None = None,
+    as_of: dt.date | None = None,
+    *,
+    thresholds: Thresholds = Thresholds(),  # noqa: B008  (frozen, so a shared default is safe)
+    msc_allow_list: Collection[str] | None = None,
+) -> ValidationReport:
+    """Check consumptions (and benchmarks, against Relay ``units``) before an EED submission.
+
+    ``as_of`` (default today) decides which month is still incomplete. Frames from
+    :func:`relay_analytics.io.read_consumptions` carry unreadable cells, reported here too.
+    """
+    as_of = as_of or dt.date.today()
+    cons = _canonical(cons, frames.CONSUMPTION_SCHEMA, "consumptions")
+    shared = rules.record_checks(thresholds, as_of, msc_allow_list)
+    references = rules.reference_checks() if units is not None else {}
+
+    cons_work = _work_frame(cons)
+    if bench is not None:
+        bench = _canonical(bench, frames.BENCHMARK_SCHEMA, "benchmarks")
+        cons_work = _join_flag(cons_work, bench, _SERVICE_KEY, rules.HAS_BENCHMARK)
+    if units is not None:
+        cons_work = _join_units(cons_work, units)
+    cons_checks = shared | references | rules.consumption_checks(
+        thresholds, with_benchmarks=bench is not None
+    )
+    findings = [_findings(cons, cons_work, ConsumptionModel, cons_checks, "consumptions")]
+
+    if bench is not None:
+        bench_work = _work_frame(bench)
+        bench_work = _join_flag(bench_work, cons, _SERVICE_KEY, rules.HAS_CONSUMPTION)
+        bench_work = _join_flag(
+            bench_work, cons, (*_SERVICE_KEY, "unit_of_measure"), rules.SAME_UNIT_CONSUMPTION
+        )
+        if units is not None:
+            bench_work = _join_units(bench_work, units)
+        bench_checks = shared | references | rules.benchmark_checks(thresholds)
+        findings.append(_findings(bench, bench_work, BenchmarkModel, bench_checks, "benchmarks"))
+
+    return ValidationReport.build(cons, bench, pl.concat(findings))
+
+
+def _canonical(frame: pl.DataFrame, schema: pl.Schema, label: str) -> pl.DataFrame:
+    """The canonical columns with provenance; text columns are read like a file's cells."""
+    missing = [name for name in schema.names() if name not in frame.columns]
+    if missing:
+        raise io.InputError(f"{label} frame", f"missing column(s): {', '.join(missing)}")
+    present = [name for name in _PROVENANCE if name in frame.columns]
+    return io.canonicalize(frame.select(*schema.names(), *present), schema, file=label)
+
+
+def _work_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Canonical columns sorted by series and month, with series ids and positions."""
+    keys = [*_SERIES_KEY, "unit_of_measure"]
+    work = frame.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
+        *(name for name in frame.columns if not name.startswith("_")),
+        month_index(pl.col("period")).alias(rules.MONTH),
+    ).sort([*keys, rules.MONTH], nulls_last=True, maintain_order=True)
+    return work.with_columns(
+        _series_id(_SERIES_KEY).alias(rules.SERVICE_SERIES),
+        _series_id(keys).alias(rules.SERIES),
+    )
+
+
+def _series_id(keys: Collection[str]) -> pl.Expr:
+    """A number per run of equal ``keys`` in a sorted frame (nulls count as equal)."""
+    starts = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys)
+    first = pl.int_range(pl.len()) == 0
+    return (first | starts.fill_null(True)).cast(pl.Int64).cum_sum()
+
+
+def _join_flag(
+    work: pl.DataFrame, other: pl.DataFrame, keys: Collection[str], flag: str
+) -> pl.DataFrame:
+    """Add ``flag``: whether ``other`` has a row with the same ``keys``."""
+    present = other.select(*keys).unique().with_columns(pl.lit(True).alias(flag))
+    joined = work.join(present, on=list(keys), how="left", maintain_order="left")
+    return joined.with_columns(pl.col(flag).fill_null(False))
+
+
+def _join_units(work: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+    """Add the Relay property and customer of each row's unit (``KNOWN_*`` columns)."""
+    known = units.select(
+        pl.col("id").cast(pl.Int64).alias("unit_id"),
+        pl.col("property_id").cast(pl.Int64).alias(rules.KNOWN_PROPERTY),
+        pl.col("customer_id").cast(pl.Int64).alias(rules.KNOWN_CUSTOMER),
+        pl.lit(True).alias(rules.KNOWN_UNIT),
+    ).unique("unit_id", keep="first")
+    joined = work.join(known, on="unit_id", how="left", maintain_order="left")
+    return joined.with_columns(pl.col(rules.KNOWN_UNIT).fill_null(False))
+
+
+def _findings(
+    frame: pl.DataFrame,
+    work: pl.DataFrame,
+    model: type[pa.DataFrameModel],
+    checks: dict[str, pl.Expr],
+    kind: str,
+) -> pl.DataFrame:
+    """All findings of one frame: unreadable cells, pandera failures and rule violations."""
+    unreadable = _unreadable_findings(frame)
+    found = pl.concat([_schema_findings(frame, model), _rule_findings(work, checks)])
+    # A cell already reported as unreadable is null now; do not report it again as missing.
+    found = found.join(
+        unreadable.select(rules.POSITION, "column"),
+        on=[rules.POSITION, "column"],
+        how="anti",
+        nulls_equal=True,
+    )
+    found = pl.concat([unreadable, found])
+    positions = found[rules.POSITION]
+    provenance = frame.select(
+        pl.col(io.FILE_COLUMN).gather(positions).alias("file"),
+        pl.col(io.ROW_COLUMN).gather(positions).alias("row"),
+    )
+    return pl.concat(
+        [found.drop("file", "row"), provenance], how="horizontal"
+    ).select(*frames.FINDING_SCHEMA.names(), rules.POSITION, pl.lit(kind).alias(_KIND))
+
+
+def _unreadable_findings(frame: pl.DataFrame) -> pl.DataFrame:
+    """One finding per cell the reader could not cast."""
+    cells = (
+        frame.select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION), io.UNREADABLE_COLUMN
+        )
+        .filter(pl.col(io.UNREADABLE_COLUMN).list.len() > 0)
+        .explode(io.UNREADABLE_COLUMN)
+        .unnest(io.UNREADABLE_COLUMN)
+    )
+    rule = RULES["unreadable_value"]
+    return cells.select(
+        rules.POSITION,
+        pl.lit(None, pl.String()).alias("file"),
+        pl.lit(None, pl.Int64()).alias("row"),
+        "column",
+        pl.lit(rule.id).alias("rule"),
+        pl.lit(rule.severity).alias("severity"),
+        "value",
+        pl.format("cannot read {}: {}", "column", "reason").alias("message"),
+    ).cast(dict(_INTERNAL_FINDING))
+
+
+def _schema_findings(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFrame:
+    """pandera failure cases as findings; ``index`` is the position in ``frame``."""
+    failures = failure_cases(model, frame.select(list(model.to_schema().columns)))
+    rule_id = pl.col("check").replace(rules.PANDERA_CHECKS)
+    severity = rule_id.replace_strict(
+        {rule.id: rule.severity for rule in RULES.values()}, default=rules.ERROR
+    )
+    message = rule_id.replace_strict(
+        {rule.id: rule.message for rule in RULES.values()}, default=pl.col("check")
+    )
+    return failures.select(
+        pl.col("index").cast(pl.Int64).alias(rules.POSITION),
+        pl.lit(None, pl.String()).alias("file"),
+        pl.lit(None, pl.Int64()).alias("row"),
+        "column",
+        rule_id.alias("rule"),
+        severity.alias("severity"),
+        "value",
+        message.alias("message"),
+    ).cast(dict(_INTERNAL_FINDING))
+
+
+def _rule_findings(work: pl.DataFrame, checks: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Evaluate every rule in one pass, then build findings from the violating rows only."""
+    violating = (
+        work.lazy()
+        .with_columns(expr.fill_null(False).alias(rule_id) for rule_id, expr in checks.items())
+        .filter(pl.any_horizontal(list(checks)))
+        .collect()
+    )
+    parts = [_INTERNAL_FINDING.to_frame()]
+    for rule_id in checks:  # a loop over rules on the few violating rows, never over all rows
+        rule = RULES[rule_id]
+        parts.append(
+            violating.filter(pl.col(rule_id)).select(
+                rules.POSITION,
+                pl.lit(None, pl.String()).alias("file"),
+                pl.lit(None, pl.Int64()).alias("row"),
+                pl.lit(rule.column).alias("column"),
+                pl.lit(rule.id).alias("rule"),
+                pl.lit(rule.severity).alias("severity"),
+                _as_text(rule.column, work.schema[rule.column]).alias("value"),
+                pl.lit(rule.message).alias("message"),
+            )
+        )
+    return pl.concat(parts)
+
+
+def _as_text(column: str, dtype: pl.DataType) -> pl.Expr:
+    """A cell as the text a CSV would hold (periods as YYYY-MM, codes ``|``-joined)."""
+    if dtype == pl.Date():
+        return pl.col(column).dt.strftime(frames.PERIOD_FORMAT)
+    if isinstance(dtype, pl.List):
+        return pl.col(column).list.join("|")
+    return pl.col(column).cast(pl.String())
