@@ -72,9 +72,14 @@ def read_consumptions(
     ``msc_name`` resolve the Relay ids and MSC of an ARGE JSON file; they do not apply elsewhere.
     """
     return _read(
-        Path(path), frames.CONSUMPTION_SCHEMA, "consumptions", units, properties, msc_name,
+        Path(path),
+        frames.CONSUMPTION_SCHEMA,
+        "consumptions",
+        units,
+        properties,
+        msc_name,
         ignore_extra_columns,
-    )  # fmt: skip
+    )
 
 
 def read_benchmarks(
@@ -87,9 +92,14 @@ def read_benchmarks(
 ) -> pl.DataFrame:
     """Read benchmarks from CSV, Parquet or ARGE EED JSON into the canonical frame."""
     return _read(
-        Path(path), frames.BENCHMARK_SCHEMA, "benchmarks", units, properties, msc_name,
+        Path(path),
+        frames.BENCHMARK_SCHEMA,
+        "benchmarks",
+        units,
+        properties,
+        msc_name,
         ignore_extra_columns,
-    )  # fmt: skip
+    )
 
 
 def write_consumptions(frame: pl.DataFrame, path: str | Path, *, separator: str = ",") -> None:
@@ -159,9 +169,7 @@ def _parse(text: pl.Expr, dtype: pl.DataType, *, decimal_comma: bool) -> tuple[p
                 .when(~text.str.contains(".", literal=True))
                 .then(text.str.replace(",", ".", literal=True))
             )
-        reason = (
-            "not a number (decimal mark '.', or ',' in ;-separated files; no thousands marks)"
-        )
+        reason = "not a number (decimal mark '.', or ',' in ;-separated files; no thousands marks)"
         return text.cast(pl.Float64(), strict=False), reason
     if dtype == pl.Date():
         month = pl.when(text.str.contains(_PERIOD_PATTERN)).then(text + "-01")
@@ -281,16 +289,21 @@ def _read_arge(
     resolved = _resolve_arge_ids(raw, units, properties).with_columns(
         msc_name=pl.lit(msc_name), _file=pl.lit(str(path))
     )
-    return canonicalize(resolved.select(*schema.names(), FILE_COLUMN, ROW_COLUMN,
-                                        UNREADABLE_COLUMN), schema, file=str(path))  # fmt: skip
+    return canonicalize(
+        resolved.select(*schema.names(), FILE_COLUMN, ROW_COLUMN, UNREADABLE_COLUMN),
+        schema,
+        file=str(path),
+    )
 
 
 def _arge_records(document: Any, kind: str, path: Path) -> list[dict[str, str | None]]:
     """Flatten billing units -> residential units -> records into text rows, in file order."""
     months = document if isinstance(document, list) else [document]
-    fields = ARGE_FIELDS if kind == "consumptions" else {
-        k: v for k, v in ARGE_FIELDS.items() if k in ("service", "unitofmeasure", "amount")
-    }  # fmt: skip
+    fields = (
+        ARGE_FIELDS
+        if kind == "consumptions"
+        else {k: v for k, v in ARGE_FIELDS.items() if k in ("service", "unitofmeasure", "amount")}
+    )
     rows: list[dict[str, str | None]] = []
     try:
         for month in months:
@@ -347,11 +360,19 @@ def _resolve_arge_ids(
     joined = (
         raw.with_row_index(ROW_COLUMN, offset=1)
         .with_columns(pl.col(ROW_COLUMN).cast(pl.Int64()))
-        .join(property_ids.unique("billing_unit"), on="billing_unit", how="left",
-              maintain_order="left")
-        .join(unit_ids.unique(["property_id", "residential_unit"]),
-              on=["property_id", "residential_unit"], how="left", maintain_order="left")
-    )  # fmt: skip
+        .join(
+            property_ids.unique("billing_unit"),
+            on="billing_unit",
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            unit_ids.unique(["property_id", "residential_unit"]),
+            on=["property_id", "residential_unit"],
+            how="left",
+            maintain_order="left",
+        )
+    )
     reference = pl.col("billing_unit") + "/" + pl.col("residential_unit")
     unknown_property = pl.struct(
         column=pl.lit("property_id"),
@@ -386,10 +407,6 @@ def _write(frame: pl.DataFrame, path: Path, separator: str) -> None:
         raise InputError(path, f"unknown file type {suffix!r}: use .csv or .parquet")
     text = frame.with_columns(
         pl.col("period").dt.strftime(frames.PERIOD_FORMAT),
-        *(
-            [pl.col("remark_codes").list.join("|")]
-            if "remark_codes" in frame.columns
-            else []
-        ),
+        *([pl.col("remark_codes").list.join("|")] if "remark_codes" in frame.columns else []),
     )
     text.write_csv(path, separator=separator, decimal_comma=separator == ";")

@@ -7,10 +7,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_submit import AS_OF, eed_frames, received, with_amount
 from typer.testing import CliRunner
 
 from relay_analytics.cli import app
@@ -18,20 +18,19 @@ from relay_analytics.io import write_benchmarks, write_consumptions
 from relay_analytics.sandbox import Faults, SandboxServer
 from relay_analytics.submit.journal import Journal, JournalError, JournalState
 from relay_analytics.submit.payloads import build_eed_payloads
-from test_submit import AS_OF, eed_frames, received, with_amount
 
 CLI = Path(sys.executable).with_name("relay-analytics")
 #: The CLI's environment without any RELAY_* settings of the machine running the tests.
-CLEAN_ENV = {name: None for name in ("RELAY_BASE_URL", "RELAY_API_KEY")}
+CLEAN_ENV = dict.fromkeys(("RELAY_BASE_URL", "RELAY_API_KEY"))
 
 
 @pytest.fixture
-def files(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+def files(tmp_path: Path) -> tuple[Path, Path]:
     """Consumptions and benchmarks CSV files of 20 keys."""
     cons, bench = eed_frames(20)
     write_consumptions(cons, tmp_path / "upload.csv")
     write_benchmarks(bench, tmp_path / "bench.csv")
-    yield tmp_path / "upload.csv", tmp_path / "bench.csv"
+    return tmp_path / "upload.csv", tmp_path / "bench.csv"
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:
@@ -66,7 +65,7 @@ def test_submit_sends_everything_and_states_the_journal_beside_the_input(
 def test_a_correction_is_reported_as_such(
     empty_sandbox: SandboxServer, files: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    cons, bench = files
+    cons, _ = files
     journal = tmp_path / "mine.sqlite"
     run("submit", cons, "--journal", journal, *submit_args(empty_sandbox))
     frame, _ = eed_frames(20)
@@ -157,8 +156,9 @@ def test_a_submit_killed_mid_run_resumes_and_every_key_lands_once(
     env = {k: v for k, v in os.environ.items() if not k.startswith("RELAY_")}
     env["RELAY_API_KEY"] = empty_sandbox.api_key
     command = [
-        str(CLI), "submit", str(tmp_path / "upload.csv"), "--benchmarks", str(tmp_path / "bench.csv"),
-        "--base-url", empty_sandbox.url, "--as-of", str(AS_OF), "--concurrency", str(concurrency),
+        str(CLI), "submit", str(tmp_path / "upload.csv"),
+        "--benchmarks", str(tmp_path / "bench.csv"), "--base-url", empty_sandbox.url,
+        "--as-of", str(AS_OF), "--concurrency", str(concurrency),
     ]  # fmt: skip
 
     first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

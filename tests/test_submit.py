@@ -312,9 +312,10 @@ def test_an_unreachable_server_stops_the_run_and_keeps_the_keys_pending(
     with SandboxServer(sample_data=False) as gone:
         url = gone.url  # a port that was free a moment ago and is closed now
     quick = RetryPolicy(max_attempts=2, base_delay=0.01)
-    with RelayClient(url, "some-key", retry=quick) as relay, pytest.raises(
-        SubmissionAborted
-    ) as aborted:
+    with (
+        RelayClient(url, "some-key", retry=quick) as relay,
+        pytest.raises(SubmissionAborted) as aborted,
+    ):
         submit(relay, cons, bench, journal, concurrency=2)
 
     assert isinstance(aborted.value.cause, RelayConnectionError)

@@ -44,8 +44,11 @@ class Case:
 
 def append(**overrides: Any) -> Callable[[pl.DataFrame, pl.DataFrame, pl.DataFrame], Frames]:
     """Append one record of a new unit 3 (no benchmarks, no units)."""
-    return lambda cons, bench, units: (pl.concat([cons, consumptions([record(**overrides)])]),
-                                       None, None)  # fmt: skip
+    return lambda cons, bench, units: (
+        pl.concat([cons, consumptions([record(**overrides)])]),
+        None,
+        None,
+    )
 
 
 def set_cells(
@@ -69,10 +72,17 @@ def set_bench(position: int, **values: Any) -> Callable[..., Frames]:
 
     def breaks(cons: pl.DataFrame, bench: pl.DataFrame, units: pl.DataFrame) -> Frames:
         is_target = pl.int_range(pl.len()) == position
-        return cons, bench.with_columns(
-            pl.when(is_target).then(pl.lit(v, dtype=bench.schema[k])).otherwise(pl.col(k)).alias(k)
-            for k, v in values.items()
-        ), None
+        return (
+            cons,
+            bench.with_columns(
+                pl.when(is_target)
+                .then(pl.lit(v, dtype=bench.schema[k]))
+                .otherwise(pl.col(k))
+                .alias(k)
+                for k, v in values.items()
+            ),
+            None,
+        )
 
     return breaks
 
@@ -140,7 +150,11 @@ def unreadable_amount(cons: pl.DataFrame, bench: pl.DataFrame, units: pl.DataFra
         pl.col("period").dt.strftime("%Y-%m"), pl.col("remark_codes").list.join("|")
     ).cast(pl.String)
     hit = pl.int_range(pl.len()) == HEATING_DEC
-    return text.with_columns(amount=pl.when(hit).then(pl.lit("12 kWh")).otherwise("amount")), None, None
+    return (
+        text.with_columns(amount=pl.when(hit).then(pl.lit("12 kWh")).otherwise("amount")),
+        None,
+        None,
+    )
 
 
 CASES = [
@@ -151,19 +165,33 @@ CASES = [
     Case("amount_negative", (NEW_ROW,), append(amount=-1.0)),
     Case("amount_not_finite", (NEW_ROW,), append(amount=float("inf"))),
     Case("period_incomplete", (NEW_ROW,), append(period=dt.date(2025, 1, 1))),
-    Case("msc_name_not_allowed", (NEW_ROW,), append(msc_name="Itsa"),
-         kwargs={"msc_allow_list": ["ista", "Techem"]}),
-    Case("unit_of_measure_not_allowed", (NEW_ROW,),
-         append(service="COLD_WATER", unit_of_measure="KWH")),
+    Case(
+        "msc_name_not_allowed",
+        (NEW_ROW,),
+        append(msc_name="Itsa"),
+        kwargs={"msc_allow_list": ["ista", "Techem"]},
+    ),
+    Case(
+        "unit_of_measure_not_allowed",
+        (NEW_ROW,),
+        append(service="COLD_WATER", unit_of_measure="KWH"),
+    ),
     Case("amount_missing", (NEW_ROW,), append(amount=None)),
     Case("amount_with_errors", (NEW_ROW,), append(errors=True)),
-    Case("converted_not_kwh", (NEW_ROW,),
-         append(service="COLD_WATER", unit_of_measure="M3", converted=True)),
+    Case(
+        "converted_not_kwh",
+        (NEW_ROW,),
+        append(service="COLD_WATER", unit_of_measure="M3", converted=True),
+    ),
     Case("remark_code_unknown", (NEW_ROW,), append(remark_codes=["PARTLY_ESTIMATED", "FOO"])),
     Case("duplicate_record", (70, NEW_ROW), duplicate_consumption),
     Case("duplicate_record", (47, 97), duplicate_benchmark, file="benchmarks"),
-    Case("benchmark_unit_mismatch", (47,), set_bench(BENCH_HEATING_DEC, unit_of_measure="HCU"),
-         file="benchmarks"),
+    Case(
+        "benchmark_unit_mismatch",
+        (47,),
+        set_bench(BENCH_HEATING_DEC, unit_of_measure="HCU"),
+        file="benchmarks",
+    ),
     Case("benchmark_zero", (47,), set_bench(BENCH_HEATING_DEC, amount=0.0), file="benchmarks"),
     Case("unit_unknown", (NEW_ROW,), with_units(id=4, property_id=1, customer_id=103)),
     Case("unit_property_mismatch", (NEW_ROW,), with_units(id=3, property_id=9, customer_id=103)),
@@ -171,30 +199,53 @@ CASES = [
     # warnings
     Case("period_before_start", (NEW_ROW,), append(period=dt.date(2021, 12, 1))),
     Case("benchmark_missing", (70,), drop_row(BENCH_HEATING_DEC, from_bench=True)),
-    Case("benchmark_without_consumption", (97,),
-         lambda c, b, u: (c, pl.concat([b, pl.DataFrame([benchmark()], schema=b.schema,
-                                                          orient="row")]), None),
-         file="benchmarks"),  # fmt: skip
+    Case(
+        "benchmark_without_consumption",
+        (97,),
+        lambda c, b, u: (
+            c,
+            pl.concat([b, pl.DataFrame([benchmark()], schema=b.schema, orient="row")]),
+            None,
+        ),
+        file="benchmarks",
+    ),
     Case("kwh_missing", (NEW_ROW,), append(unit_of_measure="HCU")),
-    Case("unit_of_measure_changed", (NEW_ROW,),
-         append(unit_id=1, customer_id=100, period=dt.date(2024, 12, 1), unit_of_measure="HCU")),
+    Case(
+        "unit_of_measure_changed",
+        (NEW_ROW,),
+        append(unit_id=1, customer_id=100, period=dt.date(2024, 12, 1), unit_of_measure="HCU"),
+    ),
     Case("series_gap", (54,), drop_row(consumption_position(0, 17, 0))),
     Case("estimated_streak", (70,), estimated_months(21, 22, 23)),
     Case("estimated_share_high", (49,), estimated_months(16, services=(0, 1))),
-    Case("month_over_month_jump", (43, 46), scale_amounts(5, consumption_position(0, 14, 0)),
-         kwargs={"thresholds": Thresholds(year_over_year_max_change=10)}),
+    Case(
+        "month_over_month_jump",
+        (43, 46),
+        scale_amounts(5, consumption_position(0, 14, 0)),
+        kwargs={"thresholds": Thresholds(year_over_year_max_change=10)},
+    ),
     Case("year_over_year_jump", (71,), scale_amounts(2, HOT_WATER_DEC)),
-    Case("summer_heating_high", (55,), scale_amounts(15, consumption_position(0, 18, 0)),
-         kwargs={"thresholds": LENIENT_JUMPS}),
-    Case("winter_heating_zero", (70,), set_cells(HEATING_DEC, amount=0.0),
-         kwargs={"thresholds": LENIENT_JUMPS}),
-    Case("hot_water_zero_streak", (71,),
-         scale_amounts(0, consumption_position(0, 22, 1), HOT_WATER_DEC),
-         kwargs={"thresholds": LENIENT_JUMPS}),
-    Case("cooling_in_winter", (NEW_ROW,),
-         append(service="COOLING", period=dt.date(2024, 12, 1))),
+    Case(
+        "summer_heating_high",
+        (55,),
+        scale_amounts(15, consumption_position(0, 18, 0)),
+        kwargs={"thresholds": LENIENT_JUMPS},
+    ),
+    Case(
+        "winter_heating_zero",
+        (70,),
+        set_cells(HEATING_DEC, amount=0.0),
+        kwargs={"thresholds": LENIENT_JUMPS},
+    ),
+    Case(
+        "hot_water_zero_streak",
+        (71,),
+        scale_amounts(0, consumption_position(0, 22, 1), HOT_WATER_DEC),
+        kwargs={"thresholds": LENIENT_JUMPS},
+    ),
+    Case("cooling_in_winter", (NEW_ROW,), append(service="COOLING", period=dt.date(2024, 12, 1))),
     Case("amount_precision", (NEW_ROW,), append(amount=80.1234)),
-]  # fmt: skip
+]
 
 
 def run(case: Case) -> pl.DataFrame:
@@ -205,9 +256,12 @@ def run(case: Case) -> pl.DataFrame:
 
 def test_clean_data_has_no_findings() -> None:
     report = validate_eed(
-        clean_consumptions(), clean_benchmarks(), clean_units(), as_of=AS_OF,
+        clean_consumptions(),
+        clean_benchmarks(),
+        clean_units(),
+        as_of=AS_OF,
         msc_allow_list=["ista"],
-    )  # fmt: skip
+    )
     assert report.findings.is_empty()
     assert report.ok
     assert report.valid_consumptions.height == 144
@@ -217,7 +271,7 @@ def test_clean_data_has_no_findings() -> None:
 
 def test_every_rule_has_a_case() -> None:
     tested = {case.rule for case in CASES}
-    # These rules guard the units/properties frames (tests/test_validation_schemas.py).
+    # These rules guard the units/properties frames (tests/test_validation.py).
     assert set(RULES) - tested == {"duplicate_id", "msc_number_length"}
 
 
@@ -235,8 +289,9 @@ def test_thresholds_are_frozen_and_overridable() -> None:
     strict = dataclasses.replace(Thresholds(), estimated_streak_months=2)
     report = validate_eed(
         estimated_months(22, 23)(clean_consumptions(), clean_benchmarks(), clean_units())[0],
-        as_of=AS_OF, thresholds=strict,
-    )  # fmt: skip
+        as_of=AS_OF,
+        thresholds=strict,
+    )
     assert report.warnings["rule"].to_list() == ["estimated_streak"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         Thresholds().estimated_share_max = 0.5  # type: ignore[misc]

@@ -103,14 +103,19 @@ def _print_text(console: Console, result: ValidationReport) -> None:
         counts.add_row(rule, _styled(severity), str(count))
     console.print(counts)
     shown = result.findings.sort("severity", "file", "row").head(_SHOWN_FINDINGS)
+    files = shown["file"].unique(maintain_order=True).to_list()
+    columns = ["row", "column", "rule", "value", "message"]
+    if len(files) == 1:  # one file: name it once, so long paths do not squeeze the table
+        console.print(f"file: {files[0]}", soft_wrap=True, highlight=False)
+    else:
+        columns.insert(0, "file")
     first = Table(title=f"First {shown.height} of {result.findings.height} findings")
-    for name in ("file", "row", "column", "rule", "value", "message"):
-        first.add_column(name, overflow="fold")
+    for name in columns:
+        first.add_column(name, overflow="fold", no_wrap=name in ("row", "column", "rule"))
     for row in shown.iter_rows(named=True):
-        first.add_row(
-            row["file"], str(row["row"]), row["column"], _styled(row["severity"], row["rule"]),
-            row["value"] or "", row["message"],
-        )  # fmt: skip
+        cells = {**row, "row": str(row["row"]), "value": row["value"] or ""}
+        cells["rule"] = _styled(row["severity"], row["rule"])
+        first.add_row(*(cells[name] for name in columns))
     console.print(first)
     verdict = "[green]OK[/green]" if result.ok else "[red]FAILED[/red]"
     console.print(f"{verdict}: {result.rows} rows, {errors} errors, {warnings} warnings.")

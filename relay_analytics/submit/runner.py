@@ -47,12 +47,13 @@ class SubmitResult:
     corrected: list[SubmissionKey]
     #: Keys the journal holds as sent with the same payload: not sent again.
     skipped: list[SubmissionKey]
-    #: Keys with validation errors, not sent (``skip_invalid``): key columns and why.
+    #: Keys with validation errors, not sent (``skip_invalid``): the key columns and the
+    #: ``rules`` and ``messages`` (lists) of ValidationReport.invalid_keys.
     held_back: pl.DataFrame
     failed: list[KeyFailure]
     journal: Path
     report: ValidationReport
-    dry_run: bool = False
+    dry_run: bool
 
     @property
     def ok(self) -> bool:
@@ -137,7 +138,7 @@ def submit_eed(
     path = Path(journal)
     if dry_run:
         plan = _dry_run_plan(path, payloads)
-        return _result(plan, [], [], held_back, path, report, dry_run=True)
+        return _result(plan, held_back, path, report, acknowledged=None, failed=[])
     assert client is not None  # checked above; narrows the type
     with Journal(path) as book:
         plan = book.plan(payloads)
@@ -202,8 +203,9 @@ def _send_all(
                 if progress:
                     progress(done, len(to_send))
         except BaseException:
-            # Ctrl-C or a journal failure: send nothing more; answers in flight are lost
-            # to the journal, which is safe (those keys stay pending and are resent).
+            # Ctrl-C or a journal failure: start nothing more (leaving the pool waits for
+            # the requests in flight); their answers go unrecorded, which is safe: those
+            # keys stay pending and the rerun sends them again.
             _cancel(futures)
             raise
     if abort is not None:
@@ -213,7 +215,7 @@ def _send_all(
             for p in to_send
             if p.key not in attempted
         ]
-    result = _result(plan, acknowledged, failed, held_back, book.path, report)
+    result = _result(plan, held_back, book.path, report, acknowledged=acknowledged, failed=failed)
     if abort is not None:
         raise SubmissionAborted(abort, result)
     return result
@@ -254,26 +256,25 @@ def _stops_the_run(error: RelayError, any_acknowledged: bool) -> bool:
 
 def _result(
     plan: SendPlan,
-    acknowledged: set[SubmissionKey] | list[SubmissionKey],
-    failed: list[KeyFailure],
     held_back: pl.DataFrame,
     journal: Path,
     report: ValidationReport,
     *,
-    dry_run: bool = False,
+    acknowledged: set[SubmissionKey] | None,
+    failed: list[KeyFailure],
 ) -> SubmitResult:
-    new = [p.key for p in plan.new]
-    corrections = [p.key for p in plan.corrections]
-    if not dry_run:
-        new = [k for k in new if k in acknowledged]
-        corrections = [k for k in corrections if k in acknowledged]
+    """The result of a run; ``acknowledged`` is None for a dry run (every planned key counts)."""
+
+    def counted(payloads: list[EedPayload]) -> list[SubmissionKey]:
+        return [p.key for p in payloads if acknowledged is None or p.key in acknowledged]
+
     return SubmitResult(
-        sent=new,
-        corrected=corrections,
+        sent=counted(plan.new),
+        corrected=counted(plan.corrections),
         skipped=[p.key for p in plan.already_sent],
         held_back=held_back,
         failed=sorted(failed, key=lambda f: f.key),
         journal=journal,
         report=report,
-        dry_run=dry_run,
+        dry_run=acknowledged is None,
     )

@@ -37,9 +37,13 @@ class ValidationReport:
         cls, cons: pl.DataFrame, bench: pl.DataFrame | None, internal: pl.DataFrame
     ) -> ValidationReport:
         """Assemble a report from canonical frames and findings that carry ``_pos``/``_kind``."""
-        bench = bench if bench is not None else io.canonicalize(
-            frames.empty_benchmarks(), frames.BENCHMARK_SCHEMA, file="benchmarks"
-        )  # fmt: skip
+        bench = (
+            bench
+            if bench is not None
+            else io.canonicalize(
+                frames.empty_benchmarks(), frames.BENCHMARK_SCHEMA, file="benchmarks"
+            )
+        )
         errors = internal.filter(pl.col("severity") == ERROR)
         keyed = pl.concat(
             [
@@ -47,12 +51,9 @@ class ValidationReport:
                 _keys_of(bench, errors.filter(pl.col("_kind") == "benchmarks")),
             ]
         )
-        invalid_keys = (
-            keyed.group_by(_KEY, maintain_order=True)
-            .agg(
-                pl.col("rule").unique(maintain_order=True).alias("rules"),
-                pl.col("message").unique(maintain_order=True).alias("messages"),
-            )
+        invalid_keys = keyed.group_by(_KEY, maintain_order=True).agg(
+            pl.col("rule").unique(maintain_order=True).alias("rules"),
+            pl.col("message").unique(maintain_order=True).alias("messages"),
         )
         valid_cons, invalid_cons = _split(cons, invalid_keys, frames.CONSUMPTION_SCHEMA)
         valid_bench, invalid_bench = _split(bench, invalid_keys, frames.BENCHMARK_SCHEMA)

@@ -1,4 +1,4 @@
-"""Domain rules as named polars expressions (domain.md, "Validation rules a toolkit should enforce").
+"""Domain rules as named polars expressions (domain.md, "Validation rules ... should enforce").
 
 Each rule has a stable snake_case id, a severity and a one-line message (documented in
 docs/rules.md). A rule's expression is true on a violating row. The expressions run on a
@@ -209,9 +209,7 @@ def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict
         & (_last_year_amount() > 0)
         & ((amount / _last_year_amount() - 1).abs() > t.year_over_year_max_change),
         "summer_heating_high": _summer_heating_high(t),
-        "winter_heating_zero": (service == "HEATING")
-        & (amount == 0)
-        & _in_months(t.winter_months),
+        "winter_heating_zero": (service == "HEATING") & (amount == 0) & _in_months(t.winter_months),
         "hot_water_zero_streak": (service == "HOT_WATER")
         & _streak(amount == 0, t.hot_water_zero_months),
         "cooling_in_winter": (service == "COOLING")

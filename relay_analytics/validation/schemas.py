@@ -3,6 +3,7 @@
 The models check column presence, dtypes, required values and single-column value ranges.
 Cross-column and cross-row rules live in :mod:`relay_analytics.validation.rules`. Checks are
 named after the rule id they report (see ``rules.PANDERA_CHECKS`` for pandera's own names).
+pandera passes the model class to a check, hence ``cls`` (``noqa: N805``).
 Always validate a collected ``DataFrame`` with ``lazy=True``: on a LazyFrame pandera checks only
 names and dtypes.
 """
@@ -53,21 +54,21 @@ class _RecordModel(pa.DataFrameModel):
         strict = False
 
     @pa.check("property_id", "unit_id", "customer_id", name="id_not_positive")
-    def _ids_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _ids_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         return _select(data, _positive(pl.col(data.key)))
 
     @pa.check("msc_name", name="required_value_missing")
-    def _msc_name_not_blank(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _msc_name_not_blank(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         text = pl.col(data.key)
         return _select(data, text.is_null() | (text.str.strip_chars().str.len_bytes() > 0))
 
     @pa.check("amount", name="amount_negative")
-    def _amount_not_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _amount_not_negative(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         # NaN compares greater than every number in polars; amount_not_finite reports it.
         return _select(data, pl.col(data.key).is_null() | (pl.col(data.key) >= 0))
 
     @pa.check("amount", name="amount_not_finite")
-    def _amount_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _amount_finite(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         return _select(data, pl.col(data.key).is_null() | pl.col(data.key).is_finite())
 
 
@@ -103,11 +104,11 @@ class UnitModel(pa.DataFrameModel):
         strict = False
 
     @pa.check("id", "property_id", "customer_id", name="id_not_positive")
-    def _ids_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _ids_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         return _select(data, _positive(pl.col(data.key)))
 
     @pa.check("msc_number", name="msc_number_length")
-    def _msc_number_length(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _msc_number_length(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         # ARGE residential-unit numbers have 1-4 characters.
         return _select(data, _at_most_chars(pl.col(data.key), 4))
 
@@ -124,11 +125,11 @@ class PropertyModel(pa.DataFrameModel):
         strict = False
 
     @pa.check("id", name="id_not_positive")
-    def _id_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _id_positive(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         return _select(data, _positive(pl.col(data.key)))
 
     @pa.check("msc_number", name="msc_number_length")
-    def _msc_number_length(cls, data: pa.PolarsData) -> pl.LazyFrame:
+    def _msc_number_length(cls, data: pa.PolarsData) -> pl.LazyFrame:  # noqa: N805
         # ARGE billing-unit numbers have 1-9 characters.
         return _select(data, _at_most_chars(pl.col(data.key), 9))
 
@@ -138,9 +139,8 @@ def failure_cases(model: type[pa.DataFrameModel], frame: pl.DataFrame) -> pl.Dat
     try:
         model.validate(frame, lazy=True)
     except SchemaErrors as errors:
-        return errors.failure_cases.select(
-            "column", "check", pl.col("failure_case").alias("value"), "index"
-        )
+        cases: pl.DataFrame = errors.failure_cases
+        return cases.select("column", "check", pl.col("failure_case").alias("value"), "index")
     return pl.DataFrame(
         schema={"column": pl.String, "check": pl.String, "value": pl.String, "index": pl.Int32}
     )

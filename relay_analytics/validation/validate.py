@@ -24,6 +24,7 @@ from relay_analytics.validation.schemas import BenchmarkModel, ConsumptionModel,
 _KIND: Final = "_kind"
 _SERIES_KEY: Final = ("property_id", "unit_id", "customer_id", "msc_name", "service")
 _SERVICE_KEY: Final = (*frames.SUBMISSION_KEY, "service")
+_IDS: Final = ("property_id", "unit_id", "customer_id")
 _PROVENANCE: Final = (io.FILE_COLUMN, io.ROW_COLUMN, io.UNREADABLE_COLUMN)
 _INTERNAL_FINDING: Final = pl.Schema({rules.POSITION: pl.Int64(), **frames.FINDING_SCHEMA})
 
@@ -53,8 +54,10 @@ def validate_eed(
         cons_work = _join_flag(cons_work, bench, _SERVICE_KEY, rules.HAS_BENCHMARK)
     if units is not None:
         cons_work = _join_units(cons_work, units)
-    cons_checks = shared | references | rules.consumption_checks(
-        thresholds, with_benchmarks=bench is not None
+    cons_checks = (
+        shared
+        | references
+        | rules.consumption_checks(thresholds, with_benchmarks=bench is not None)
     )
     findings = [_findings(cons, cons_work, ConsumptionModel, cons_checks, "consumptions")]
 
@@ -133,22 +136,29 @@ def _findings(
     """All findings of one frame: unreadable cells, pandera failures and rule violations."""
     unreadable = _unreadable_findings(frame)
     found = pl.concat([_schema_findings(frame, model), _rule_findings(work, checks)])
-    # A cell already reported as unreadable is null now; do not report it again as missing.
-    found = found.join(
-        unreadable.select(rules.POSITION, "column"),
-        on=[rules.POSITION, "column"],
-        how="anti",
-        nulls_equal=True,
-    )
+    found = found.join(_reported(unreadable), on=[rules.POSITION, "column"], how="anti")
     found = pl.concat([unreadable, found])
     positions = found[rules.POSITION]
     provenance = frame.select(
         pl.col(io.FILE_COLUMN).gather(positions).alias("file"),
         pl.col(io.ROW_COLUMN).gather(positions).alias("row"),
     )
+    return pl.concat([found.drop("file", "row"), provenance], how="horizontal").select(
+        *frames.FINDING_SCHEMA.names(), rules.POSITION, pl.lit(kind).alias(_KIND)
+    )
+
+
+def _reported(unreadable: pl.DataFrame) -> pl.DataFrame:
+    """Cells not to report again: unreadable ones are null now, not missing.
+
+    The three ids resolve together (an ARGE reference gives property, unit and customer), so an
+    unreadable id also covers the other ids of its row.
+    """
+    ids = pl.DataFrame({"column": list(_IDS)})
+    id_rows = unreadable.filter(pl.col("column").is_in(_IDS)).select(rules.POSITION).unique()
     return pl.concat(
-        [found.drop("file", "row"), provenance], how="horizontal"
-    ).select(*frames.FINDING_SCHEMA.names(), rules.POSITION, pl.lit(kind).alias(_KIND))
+        [unreadable.select(rules.POSITION, "column"), id_rows.join(ids, how="cross")]
+    ).unique()
 
 
 def _unreadable_findings(frame: pl.DataFrame) -> pl.DataFrame:
@@ -171,7 +181,7 @@ def _unreadable_findings(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit(rule.severity).alias("severity"),
         "value",
         pl.format("cannot read {}: {}", "column", "reason").alias("message"),
-    ).cast(dict(_INTERNAL_FINDING))
+    ).cast(_INTERNAL_FINDING)
 
 
 def _schema_findings(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.DataFrame:
@@ -193,7 +203,7 @@ def _schema_findings(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.
         severity.alias("severity"),
         "value",
         message.alias("message"),
-    ).cast(dict(_INTERNAL_FINDING))
+    ).cast(_INTERNAL_FINDING)
 
 
 def _rule_findings(work: pl.DataFrame, checks: dict[str, pl.Expr]) -> pl.DataFrame:
