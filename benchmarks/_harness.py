@@ -104,14 +104,14 @@ def mib(size: float) -> str:
 
 
 def print_table(title: str, rows: list[dict[str, Any]], *, as_json: bool) -> None:
-    """Print ``rows`` as a Markdown table under ``title`` (or everything as one JSON document)."""
+    """Print ``rows`` as a Markdown table under ``title``, or as one line of JSON."""
     if as_json:
-        print(json.dumps({"title": title, "rows": rows}, indent=2, default=str))
+        print(json.dumps({"title": title, "rows": rows}, default=str), flush=True)
         return
     columns = list(dict.fromkeys(column for row in rows for column in row))
     cells = [[_cell(row.get(column)) for column in columns] for row in rows]
     widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
-    print(f"\n## {title}\n")
+    print(f"\n## {title}\n", flush=True)
     print("| " + " | ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)) + " |")
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row_cells in cells:

@@ -8,6 +8,7 @@ exactly what was sent. Nothing is printed here; the CLI prints the returned :cla
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -32,6 +33,9 @@ UPLOAD_FINDINGS_NAME: Final = "upload-findings.html"
 UPLOAD_SAMPLE: Final = "upload_with_mistakes.csv"
 CONSUMPTIONS_SAMPLE: Final = "consumptions.csv"
 BENCHMARKS_SAMPLE: Final = "benchmarks.csv"
+#: The sample upload is for November 2026: validating as on 1 December 2026 shows the same
+#: findings on any day (the upload's month in the future would otherwise stop being one).
+AS_OF: Final = dt.date(2026, 12, 1)
 #: The MSC names the demo accepts (the large German MSCs), so that a misspelt name is found.
 MSC_ALLOW_LIST: Final = ("ista", "Techem", "Brunata-Metrona", "Minol", "KALO")
 
@@ -83,7 +87,9 @@ def run_demo(
         properties = load_properties(client)
         step(f"validating {UPLOAD_SAMPLE}")
         upload = read_consumptions(sample_path(UPLOAD_SAMPLE))
-        upload_check = validate_eed(upload, units=msc_units, msc_allow_list=MSC_ALLOW_LIST)
+        upload_check = validate_eed(
+            upload, units=msc_units, as_of=AS_OF, msc_allow_list=MSC_ALLOW_LIST
+        )
         upload_findings = out / UPLOAD_FINDINGS_NAME
         upload_findings.write_text(
             upload_check.to_html(title=f"Validation of {UPLOAD_SAMPLE}"), encoding="utf-8"
@@ -91,17 +97,19 @@ def run_demo(
         step(f"validating {CONSUMPTIONS_SAMPLE} and {BENCHMARKS_SAMPLE}")
         cons = read_consumptions(sample_path(CONSUMPTIONS_SAMPLE))
         bench = read_benchmarks(sample_path(BENCHMARKS_SAMPLE))
-        sample_check = validate_eed(cons, bench, units=msc_units, msc_allow_list=MSC_ALLOW_LIST)
+        sample_check = validate_eed(
+            cons, bench, units=msc_units, as_of=AS_OF, msc_allow_list=MSC_ALLOW_LIST
+        )
         step("writing the report")
         report = write_report(cons, bench, out_dir=out, validation=sample_check)
         step("submitting")
         # Keys with errors are held back rather than refusing the whole demo.
         submission = submit_eed(
-            client, cons, bench, journal=journal, units=msc_units, skip_invalid=True
+            client, cons, bench, journal=journal, units=msc_units, as_of=AS_OF, skip_invalid=True
         )
         step("submitting again with the same journal")
         resubmission = submit_eed(
-            client, cons, bench, journal=journal, units=msc_units, skip_invalid=True
+            client, cons, bench, journal=journal, units=msc_units, as_of=AS_OF, skip_invalid=True
         )
         step("checking what the sandbox received")
         received = server.received_eed()

@@ -282,10 +282,9 @@ def _read_arge(
     except (OSError, json.JSONDecodeError) as error:
         raise InputError(path, f"not readable JSON ({error})") from error
     records = _arge_records(document, kind, path)
-    fields = [c for c in schema.names() if c not in (*frames.SUBMISSION_KEY, "unit_of_measure")]
-    text_schema = {c: pl.String() for c in ("billing_unit", "residential_unit", "period", *fields)}
-    text_schema["unit_of_measure"] = pl.String()
-    raw = pl.DataFrame(records, schema=text_schema)
+    columns = ["billing_unit", "residential_unit", "period"]
+    columns += [name for name in schema.names() if name not in frames.SUBMISSION_KEY]
+    raw = pl.DataFrame(records, schema=dict.fromkeys(columns, pl.String()))
     resolved = _resolve_arge_ids(raw, units, properties).with_columns(
         msc_name=pl.lit(msc_name), _file=pl.lit(str(path))
     )

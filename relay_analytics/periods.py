@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Final
 
 import polars as pl
+
+#: VDI 2067 degree-day shares of a year's heating per mille, January to December: the split
+#: HeizkostenV §9b uses for a tenant change without a reading (domain.md item 18).
+DEGREE_DAY_SHARES: Final = (170, 150, 130, 80, 40, 14, 13, 13, 30, 80, 120, 160)
 
 
 def month_index(period: pl.Expr) -> pl.Expr:

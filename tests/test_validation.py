@@ -136,3 +136,8 @@ def test_unit_and_property_models_name_their_rules() -> None:
     ]
     properties = pl.DataFrame({"id": [1], "msc_number": ["4001234567"]})
     assert failure_cases(PropertyModel, properties)["check"].to_list() == ["msc_number_length"]
+
+
+def test_warnings_false_checks_error_rules_only() -> None:
+    report = validate_eed(broken_report(), clean_benchmarks(), as_of=AS_OF, warnings=False)
+    assert report.findings["rule"].to_list() == ["amount_negative"]

@@ -33,8 +33,7 @@ from relay_analytics.charts._style import (
     series_colour,
     series_scale,
 )
-from relay_analytics.periods import add_months, format_period
-from relay_analytics.validation.rules import DEGREE_DAY_SHARES
+from relay_analytics.periods import DEGREE_DAY_SHARES, add_months, format_period
 
 _HISTORY_SERIES = ("this_year", "previous_year", "benchmark")
 _THREE_BARS = ("current", "previous_month", "last_year")

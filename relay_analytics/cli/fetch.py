@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import polars as pl
 import typer
 
-from relay_analytics.api import RelayClient, RelayError
 from relay_analytics.cli._app import ApiKeyOption, BaseUrlOption, ExitCode, app, open_client
-from relay_analytics.loaders import load_customers, load_orders, load_properties, load_units
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from relay_analytics.api import RelayClient
 
 
 class Collection(StrEnum):
@@ -25,18 +26,22 @@ class Collection(StrEnum):
     ORDERS = "orders"
 
 
-LOADERS: dict[Collection, Callable[[RelayClient], pl.DataFrame]] = {
-    Collection.UNITS: load_units,
-    Collection.MSC_UNITS: lambda client: load_units(client, msc_only=True),
-    Collection.PROPERTIES: load_properties,
-    Collection.CUSTOMERS: load_customers,
-    Collection.ORDERS: load_orders,
-}
+WRITERS = (".parquet", ".csv")
 
-WRITERS: dict[str, Callable[[pl.DataFrame, Path], None]] = {
-    ".parquet": lambda frame, path: frame.write_parquet(path),
-    ".csv": lambda frame, path: frame.write_csv(path),
-}
+
+def _load(what: Collection, client: RelayClient) -> pl.DataFrame:
+    """Load one collection (polars is imported here, so the CLI starts fast)."""
+    from relay_analytics import loaders
+
+    if what is Collection.MSC_UNITS:
+        return loaders.load_units(client, msc_only=True)
+    load = {
+        Collection.UNITS: loaders.load_units,
+        Collection.PROPERTIES: loaders.load_properties,
+        Collection.CUSTOMERS: loaders.load_customers,
+        Collection.ORDERS: loaders.load_orders,
+    }[what]
+    return load(client)
 
 
 @app.command()
@@ -49,20 +54,25 @@ def fetch(
     api_key: ApiKeyOption = None,
 ) -> None:
     """Load units, MSC units, properties, customers or orders from the API into a file."""
-    writer = WRITERS.get(out.suffix.lower())
-    if writer is None:
+    suffix = out.suffix.lower()
+    if suffix not in WRITERS:
         typer.echo(
             f"error: --out {out}: unknown file type {out.suffix or '(none)'!r}; "
             f"use one of {', '.join(WRITERS)}",
             err=True,
         )
         raise typer.Exit(ExitCode.USAGE)
+    from relay_analytics.api import RelayError
+
     with open_client(base_url, api_key) as client:
         try:
-            frame = LOADERS[what](client)
+            frame = _load(what, client)
         except RelayError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(ExitCode.API) from None
     out.parent.mkdir(parents=True, exist_ok=True)
-    writer(frame, out)
+    if suffix == ".parquet":
+        frame.write_parquet(out)
+    else:
+        frame.write_csv(out)
     typer.echo(f"wrote {frame.height} {what.value} to {out}")

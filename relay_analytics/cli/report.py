@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import polars as pl
 import typer
 from rich.console import Console
 
-from relay_analytics.charts import Lang
 from relay_analytics.cli._app import ExitCode, app
-from relay_analytics.io import InputError, read_benchmarks, read_consumptions
-from relay_analytics.report import write_report
-from relay_analytics.validation import validate_eed
+
+
+class Language(StrEnum):
+    """Languages of the report's text and charts."""
+
+    EN = "en"
+    DE = "de"
 
 
 @app.command()
@@ -30,17 +33,21 @@ def report(
     units: Annotated[
         Path | None, typer.Option("--units", help="Units (Parquet or CSV from `fetch units`).")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="Chart and page language: en or de.")] = "en",
+    lang: Annotated[
+        Language, typer.Option("--lang", help="Chart and page language.")
+    ] = Language.EN,
 ) -> None:
     """Validate files and write an HTML report with charts, and PNGs of the charts beside it.
 
     Exits 1 when validation found errors (the report is still written), 2 for unreadable input.
     """
+    import polars as pl
+
+    from relay_analytics.io import InputError, read_benchmarks, read_consumptions
+    from relay_analytics.report import write_report
+    from relay_analytics.validation import validate_eed
+
     err = Console(stderr=True)
-    if lang not in ("en", "de"):
-        err.print(f"--lang must be en or de, got {lang!r}")
-        raise typer.Exit(ExitCode.USAGE)
-    language: Lang = "de" if lang == "de" else "en"
     try:
         cons = read_consumptions(consumptions)
         bench = read_benchmarks(benchmarks) if benchmarks is not None else None
@@ -57,7 +64,7 @@ def report(
             bench,
             out_dir=out,
             validation=validation,
-            lang=language,
+            lang=lang.value,
             on_progress=status.update if status is not None else None,
         )
     typer.echo(f"wrote {paths.html} and {len(paths.pngs)} PNG files")

@@ -1,8 +1,8 @@
 """``validate_eed``: pandera schemas plus domain rules over consumptions and benchmarks.
 
-One pass per frame: the canonical columns are sorted by series and period once, helper columns
-are joined in, every rule expression is evaluated in a single ``with_columns`` and only rows that
-break a rule are turned into findings. No Python loop touches the rows.
+One pass per frame: helper columns are joined in, the consumptions are sorted by series and
+month once (for the warning rules), every rule expression is evaluated in a single
+``with_columns`` and only rows that break a rule become findings. No Python loop touches rows.
 """
 
 from __future__ import annotations
@@ -37,18 +37,21 @@ def validate_eed(
     *,
     thresholds: Thresholds = Thresholds(),  # noqa: B008  (frozen, so a shared default is safe)
     msc_allow_list: Collection[str] | None = None,
+    warnings: bool = True,
 ) -> ValidationReport:
     """Check consumptions (and benchmarks, against Relay ``units``) before an EED submission.
 
     ``as_of`` (default today) decides which month is still incomplete. Frames from
     :func:`relay_analytics.io.read_consumptions` carry unreadable cells, reported here too.
+    ``warnings=False`` checks the error rules only (the submission gate): it skips sorting the
+    frame into monthly series, most of the cost.
     """
     as_of = as_of or dt.date.today()
     cons = _canonical(cons, frames.CONSUMPTION_SCHEMA, "consumptions")
     shared = rules.record_checks(thresholds, as_of, msc_allow_list)
     references = rules.reference_checks() if units is not None else {}
 
-    cons_work = _work_frame(cons)
+    cons_work = _work_frame(cons, series=warnings)
     if bench is not None:
         bench = _canonical(bench, frames.BENCHMARK_SCHEMA, "benchmarks")
         cons_work = _join_flag(cons_work, bench, _SERVICE_KEY, rules.HAS_BENCHMARK)
@@ -59,10 +62,12 @@ def validate_eed(
         | references
         | rules.consumption_checks(thresholds, with_benchmarks=bench is not None)
     )
-    findings = [_findings(cons, cons_work, ConsumptionModel, cons_checks, "consumptions")]
+    findings = [
+        _findings(cons, cons_work, ConsumptionModel, _only(cons_checks, warnings), "consumptions")
+    ]
 
     if bench is not None:
-        bench_work = _work_frame(bench)
+        bench_work = _work_frame(bench, series=False)
         bench_work = _join_flag(bench_work, cons, _SERVICE_KEY, rules.HAS_CONSUMPTION)
         bench_work = _join_flag(
             bench_work, cons, (*_SERVICE_KEY, "unit_of_measure"), rules.SAME_UNIT_CONSUMPTION
@@ -70,6 +75,7 @@ def validate_eed(
         if units is not None:
             bench_work = _join_units(bench_work, units)
         bench_checks = shared | references | rules.benchmark_checks(thresholds)
+        bench_checks = _only(bench_checks, warnings)
         findings.append(_findings(bench, bench_work, BenchmarkModel, bench_checks, "benchmarks"))
 
     return ValidationReport.build(cons, bench, pl.concat(findings))
@@ -84,14 +90,27 @@ def _canonical(frame: pl.DataFrame, schema: pl.Schema, label: str) -> pl.DataFra
     return io.canonicalize(frame.select(*schema.names(), *present), schema, file=label)
 
 
-def _work_frame(frame: pl.DataFrame) -> pl.DataFrame:
-    """Canonical columns sorted by series and month, with series ids and positions."""
-    keys = [*_SERIES_KEY, "unit_of_measure"]
+def _only(checks: dict[str, pl.Expr], warnings: bool) -> dict[str, pl.Expr]:
+    """All checks, or the error rules only."""
+    if warnings:
+        return checks
+    return {
+        rule_id: expr for rule_id, expr in checks.items() if RULES[rule_id].severity == rules.ERROR
+    }
+
+
+def _work_frame(frame: pl.DataFrame, *, series: bool) -> pl.DataFrame:
+    """Canonical columns with positions; with ``series``, sorted into monthly series too."""
     work = frame.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
         *(name for name in frame.columns if not name.startswith("_")),
-        month_index(pl.col("period")).alias(rules.MONTH),
-    ).sort([*keys, rules.MONTH], nulls_last=True, maintain_order=True)
+    )
+    if not series:
+        return work
+    keys = [*_SERIES_KEY, "unit_of_measure"]
+    work = work.with_columns(month_index(pl.col("period")).alias(rules.MONTH)).sort(
+        [*keys, rules.MONTH], nulls_last=True, maintain_order=True
+    )
     return work.with_columns(
         _series_id(_SERIES_KEY).alias(rules.SERVICE_SERIES),
         _series_id(keys).alias(rules.SERIES),
