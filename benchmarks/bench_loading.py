@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,18 +18,18 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import _data  # noqa: E402  (the benchmarks folder is not a package)
-import _harness  # noqa: E402
+import _data
+import _harness
 
-from relay_analytics.api import RelayClient, endpoints  # noqa: E402
-from relay_analytics.loaders import (  # noqa: E402
+from relay_analytics.api import RelayClient, endpoints
+from relay_analytics.loaders import (
     DEFAULT_LOAD_CONCURRENCY,
     UNIT_SCHEMA,
     load_units,
     records_to_frame,
 )
-from relay_analytics.sandbox import Faults, SandboxServer  # noqa: E402
-from relay_analytics.sandbox.store import Store  # noqa: E402
+from relay_analytics.sandbox import Faults, SandboxServer
+from relay_analytics.sandbox.store import Store
 
 GOAL = 5.0
 #: tmpfs when there is one: the store commits each insert, and fsync on disk makes seeding slow.
@@ -79,7 +80,7 @@ def main() -> None:
             reference = _harness.timed(lambda: sequential_pages(client), args.repeat)
             cases = {
                 f"load_units (concurrency {c})": _harness.timed(
-                    lambda c=c: load_units(client, concurrency=c), args.repeat
+                    partial(load_units, client, concurrency=c), args.repeat
                 )
                 for c in sorted({DEFAULT_LOAD_CONCURRENCY, 32})
             }

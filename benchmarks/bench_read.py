@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +19,10 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import _data  # noqa: E402  (the benchmarks folder is not a package)
-import _harness  # noqa: E402
+import _data
+import _harness
 
-from relay_analytics.io import read_consumptions, write_consumptions  # noqa: E402
+from relay_analytics.io import read_consumptions, write_consumptions
 
 #: case -> (file suffix, reader); the plain readers are the references.
 CASES: dict[str, tuple[str, Callable[[Path], Any]]] = {
@@ -53,7 +54,7 @@ def main() -> None:
         reference = 0.0
         for case, (suffix, reader) in CASES.items():
             path = files[suffix]
-            timing = _harness.timed(lambda r=reader, p=path: r(p), args.repeat)
+            timing = _harness.timed(partial(reader, path), args.repeat)
             reference = timing.median if "reference" in case else reference
             row: dict[str, Any] = {
                 "case": case,

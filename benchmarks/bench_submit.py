@@ -21,19 +21,20 @@ import time
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import _data  # noqa: E402  (the benchmarks folder is not a package)
-import _harness  # noqa: E402
-import polars as pl  # noqa: E402
+import _data
+import _harness
+import polars as pl
 
-from relay_analytics.api import RelayClient, endpoints  # noqa: E402
-from relay_analytics.sandbox import DEFAULT_API_KEY, Faults, SandboxServer  # noqa: E402
-from relay_analytics.sandbox.app import INSPECT_EED_PATH  # noqa: E402
-from relay_analytics.submit import EedPayload, build_eed_payloads, submit_eed  # noqa: E402
+from relay_analytics.api import RelayClient, endpoints
+from relay_analytics.sandbox import DEFAULT_API_KEY, Faults, SandboxServer
+from relay_analytics.sandbox.app import INSPECT_EED_PATH
+from relay_analytics.submit import EedPayload, build_eed_payloads, submit_eed
 
 GOAL = 10.0
 FAULTS = Faults(fail_rate=0.05, throttle_rate=0.02, retry_after_s=0, drop_rate=0.02)
@@ -64,8 +65,12 @@ def check_once_more(
     if lost or unexpected:
         raise SystemExit(f"{len(lost)} keys lost, {len(unexpected)} unexpected keys received")
     resent = sum(1 for k in expected if after[k] - before.get(k, 0) > 1)
-    return {"received": len(expected), "lost": 0, "duplicated": len(records) - len(after),
-            "applied twice (idempotent upsert)": resent}  # fmt: skip
+    return {
+        "received": len(expected),
+        "lost": 0,
+        "duplicated": len(records) - len(after),
+        "applied twice (idempotent upsert)": resent,
+    }
 
 
 def submit_once(client: RelayClient, cons: pl.DataFrame, folder: Path, concurrency: int) -> None:
@@ -106,12 +111,16 @@ def with_latency(args: Any, cons: pl.DataFrame, payloads: list[EedPayload], fold
         SandboxServer(sample_data=False, faults=Faults(latency_ms=args.latency_ms)) as server,
         RelayClient(server.url, server.api_key) as client,
     ):
-        reference = _harness.timed(
-            lambda: sequential_loop(client, reference_payloads), args.repeat
-        )
+        reference = _harness.timed(lambda: sequential_loop(client, reference_payloads), args.repeat)
         per_key = reference.median / len(reference_payloads)
-        rows.append({"case": f"sequential client.eed loop ({len(reference_payloads):,} keys)",
-                     "median s": reference.median, "keys/s": 1 / per_key, "speed-up": 1.0})  # fmt: skip
+        rows.append(
+            {
+                "case": f"sequential client.eed loop ({len(reference_payloads):,} keys)",
+                "median s": reference.median,
+                "keys/s": 1 / per_key,
+                "speed-up": 1.0,
+            }
+        )
         checks: dict[str, int] = {}
         for concurrency in args.concurrency:
 
@@ -122,10 +131,16 @@ def with_latency(args: Any, cons: pl.DataFrame, payloads: list[EedPayload], fold
 
             timing = _harness.timed(run, args.repeat)
             speed_up = per_key * len(payloads) / timing.median
-            rows.append({"case": f"submit_eed, concurrency {concurrency} ({len(payloads):,} keys)",
-                         "median s": timing.median, "keys/s": len(payloads) / timing.median,
-                         "speed-up": speed_up, "goal": _harness.goal(speed_up, GOAL, at_least=True),
-                         **checks})  # fmt: skip
+            rows.append(
+                {
+                    "case": f"submit_eed, concurrency {concurrency} ({len(payloads):,} keys)",
+                    "median s": timing.median,
+                    "keys/s": len(payloads) / timing.median,
+                    "speed-up": speed_up,
+                    "goal": _harness.goal(speed_up, GOAL, at_least=True),
+                    **checks,
+                }
+            )
 
         server.set_faults(_with_latency(FAULTS, args.latency_ms))
         concurrency = max(args.concurrency)
@@ -134,8 +149,14 @@ def with_latency(args: Any, cons: pl.DataFrame, payloads: list[EedPayload], fold
         submit_once(client, cons, folder, concurrency)
         seconds = time.perf_counter() - started
         checks = check_once_more(server.url, payloads, before)
-        rows.append({"case": f"submit_eed, concurrency {concurrency}, faults {_describe(FAULTS)}",
-                     "median s": seconds, "keys/s": len(payloads) / seconds, **checks})  # fmt: skip
+        rows.append(
+            {
+                "case": f"submit_eed, concurrency {concurrency}, faults {_describe(FAULTS)}",
+                "median s": seconds,
+                "keys/s": len(payloads) / seconds,
+                **checks,
+            }
+        )
     _harness.print_table(
         f"Submission of {len(payloads):,} keys, {args.latency_ms:g} ms per request, "
         f"median of {args.repeat}",
@@ -156,8 +177,7 @@ def _with_latency(faults: Faults, latency_ms: float) -> Faults:
 
 def _describe(faults: Faults) -> str:
     return (
-        f"500 {faults.fail_rate:.0%} / 429 {faults.throttle_rate:.0%} / "
-        f"drop {faults.drop_rate:.0%}"
+        f"500 {faults.fail_rate:.0%} / 429 {faults.throttle_rate:.0%} / drop {faults.drop_rate:.0%}"
     )
 
 
@@ -186,19 +206,26 @@ def throughput(args: Any, cons: pl.DataFrame, payloads: list[EedPayload], folder
         with RelayClient(url, DEFAULT_API_KEY) as client:
             sequential_loop(client, payloads[:50])  # warm up connections and imports
             cases: dict[str, Callable[[], Any]] = {
-                "sequential client.eed loop": lambda: sequential_loop(client, payloads),
-                **{f"client.eed from {c} threads": (lambda c=c: pooled(client, payloads, c))
-                   for c in args.concurrency},  # fmt: skip
-                **{f"submit_eed, concurrency {c}": (
-                    lambda c=c: submit_once(client, cons, folder, c)) for c in args.concurrency},
-            }  # fmt: skip
+                "sequential client.eed loop": partial(sequential_loop, client, payloads)
+            }
+            for c in args.concurrency:
+                cases[f"client.eed from {c} threads"] = partial(pooled, client, payloads, c)
+                cases[f"submit_eed, concurrency {c}"] = partial(
+                    submit_once, client, cons, folder, c
+                )
             for name, run in cases.items():
                 before = received_revisions(url)
                 wall, cpu = cpu_and_wall(run, args.repeat)
                 after = received_revisions(url)
                 assert all(after[tuple(p.key)] > before.get(tuple(p.key), 0) for p in payloads)
-                rows.append({"case": name, "median s": wall, "requests/s": len(payloads) / wall,
-                             "client CPU ms/request": cpu / len(payloads) * 1000})  # fmt: skip
+                rows.append(
+                    {
+                        "case": name,
+                        "median s": wall,
+                        "requests/s": len(payloads) / wall,
+                        "client CPU ms/request": cpu / len(payloads) * 1000,
+                    }
+                )
     finally:
         process.terminate()
         process.wait(10)

@@ -94,7 +94,44 @@ _SOURCES: dict[str, tuple[str, ...]] = {
 _MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
 _SUBMODULES = ("charts",)
 
-__all__ = sorted([*_MODULE_OF, *_SUBMODULES])
+__all__ = [
+    "DEFAULT_API_KEY",
+    "AuthError",
+    "BadRequestError",
+    "ConfigurationError",
+    "Faults",
+    "InputError",
+    "NotFoundError",
+    "RateLimitedError",
+    "RelayClient",
+    "RelayConnectionError",
+    "RelayError",
+    "ReportPaths",
+    "RetryPolicy",
+    "SandboxServer",
+    "ServerError",
+    "SubmissionRefused",
+    "SubmitResult",
+    "Thresholds",
+    "UploadFile",
+    "ValidationReport",
+    "build_eed_payloads",
+    "charts",
+    "flagged_records",
+    "load_customers",
+    "load_orders",
+    "load_properties",
+    "load_units",
+    "period_over_period",
+    "read_benchmarks",
+    "read_consumptions",
+    "sample_path",
+    "submit_eed",
+    "validate_eed",
+    "write_benchmarks",
+    "write_consumptions",
+    "write_report",
+]
 
 
 def __getattr__(name: str) -> Any:

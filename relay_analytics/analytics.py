@@ -14,10 +14,11 @@ import polars as pl
 from relay_analytics.frames import (
     BENCHMARK_SCHEMA,
     CONSUMPTION_SCHEMA,
+    FILE_COLUMN,
     RECORD_KEY,
+    ROW_COLUMN,
     SUBMISSION_KEY,
 )
-from relay_analytics.io import FILE_COLUMN, ROW_COLUMN
 from relay_analytics.periods import shift_months
 
 #: A record's series: the record key without the period. Comparisons stay within one customer

@@ -78,6 +78,106 @@ FINDING_SCHEMA: Final = pl.Schema(
 
 PERIOD_FORMAT: Final = "%Y-%m"
 
+# --- Provenance columns that readers add to canonical frames ---------------------------
+
+#: Source file of each row (the path as given by the caller).
+FILE_COLUMN: Final = "_file"
+#: 1-based position of the record in its input (first CSV data line = 1).
+ROW_COLUMN: Final = "_row"
+#: Cells of the row that could not be read: column, raw text and why.
+UNREADABLE_COLUMN: Final = "_unreadable"
+UNREADABLE_DTYPE: Final = pl.List(
+    pl.Struct({"column": pl.String(), "value": pl.String(), "reason": pl.String()})
+)
+
+# --- Relay objects as loaded from the API (column names from api.endpoints) -------------
+
+UTC_DATETIME: Final = pl.Datetime("us", "UTC")
+
+ADDRESS_SCHEMA: Final = pl.Schema(
+    {
+        "address_id": pl.Int64(),
+        "address_account_id": pl.Int64(),
+        "address_street_address": pl.String(),
+        "address_postal_code": pl.String(),
+        "address_locality": pl.String(),
+        "address_country": pl.String(),
+        "address_additional_info": pl.String(),
+    }
+)
+
+UNIT_SCHEMA: Final = pl.Schema(
+    {
+        "id": pl.Int64(),
+        "property_id": pl.Int64(),
+        "customer_id": pl.Int64(),
+        "name": pl.String(),
+        "external_id": pl.String(),
+        "msc_number": pl.String(),
+        "living_area": pl.Float64(),
+        "created_at": UTC_DATETIME,
+        "updated_at": UTC_DATETIME,
+    }
+)
+
+PROPERTY_SCHEMA: Final = pl.Schema(
+    {
+        "id": pl.Int64(),
+        "name": pl.String(),
+        "external_id": pl.Int64(),
+        "customer_id": pl.Int64(),
+        "origin": pl.String(),
+        "msc_number": pl.String(),
+        "created_at": UTC_DATETIME,
+        "updated_at": UTC_DATETIME,
+        **ADDRESS_SCHEMA,
+    }
+)
+
+CUSTOMER_SCHEMA: Final = pl.Schema(
+    {
+        "id": pl.Int64(),
+        "account_id": pl.Int64(),
+        "casavi_tenant_id": pl.Int64(),
+        "casavi_contact_id": pl.Int64(),
+        "internal_id": pl.String(),
+        "external_id": pl.String(),
+        "name": pl.String(),
+        "status": pl.String(),
+        "status_updated_at": UTC_DATETIME,
+        "telephone": pl.String(),
+        "address_id": pl.Int64(),  # the customer's addressId, or else address.id
+        "origin": pl.String(),
+        "techem_id": pl.String(),
+        "oasis_id": pl.String(),
+        "email_address": pl.String(),
+        "assfinet_id": pl.String(),
+        "auto_assign_user_id": pl.Int64(),
+        **ADDRESS_SCHEMA,
+    }
+)
+
+ORDER_SCHEMA: Final = pl.Schema(
+    {
+        "id": pl.Int64(),
+        "title": pl.String(),
+        "status": pl.String(),
+        "due_date": UTC_DATETIME,
+        "follow_up_date": UTC_DATETIME,
+        "created_at": UTC_DATETIME,
+        "updated_at": UTC_DATETIME,
+        "internal_id": pl.String(),
+        "is_internal": pl.Boolean(),
+        "type": pl.String(),
+        "task_id": pl.String(),
+        "property_id": pl.Int64(),
+        "casavi_order_id": pl.Int64(),
+        "casavi_ticket_id": pl.Int64(),
+        "customer_id": pl.Int64(),
+        **ADDRESS_SCHEMA,
+    }
+)
+
 
 def empty_consumptions() -> pl.DataFrame:
     """Return an empty consumptions frame with the canonical schema."""

@@ -11,20 +11,18 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import polars as pl
 
-from relay_analytics import frames
-
-#: Source file of each row (the path as given by the caller).
-FILE_COLUMN: Final = "_file"
-#: 1-based position of the record in its input (first CSV data line = 1).
-ROW_COLUMN: Final = "_row"
-#: Cells of the row that could not be read: column, raw text and why.
-UNREADABLE_COLUMN: Final = "_unreadable"
-UNREADABLE_DTYPE: Final = pl.List(
-    pl.Struct({"column": pl.String(), "value": pl.String(), "reason": pl.String()})
+from relay_analytics import arge, frames
+from relay_analytics.frames import (
+    FILE_COLUMN,
+    ROW_COLUMN,
+    UNIT_SCHEMA,
+    UNREADABLE_COLUMN,
+    UNREADABLE_DTYPE,
+    UTC_DATETIME,
 )
 
 #: Columns a file may leave out (ARGE remark codes arrived with v1.2; none is a valid value).
@@ -36,17 +34,6 @@ _FALSE_TEXT: Final = ("false", "0")
 _CSV_SUFFIXES: Final = frozenset({".csv", ".txt"})
 _PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
 _JSON_SUFFIXES: Final = frozenset({".json"})
-
-#: ARGE HeiWaKo record field -> canonical column.
-ARGE_FIELDS: Final[dict[str, str]] = {
-    "service": "service",
-    "unitofmeasure": "unit_of_measure",
-    "amount": "amount",
-    "converted": "converted",
-    "estimated": "estimated",
-    "errors": "errors",
-    "remarkcodes": "remark_codes",
-}
 
 
 class InputError(ValueError):
@@ -100,6 +87,40 @@ def read_benchmarks(
         msc_name,
         ignore_extra_columns,
     )
+
+
+def read_units(path: str | Path) -> pl.DataFrame:
+    """Read units as ``relay-analytics fetch units`` writes them (Parquet or CSV) with UNIT_SCHEMA.
+
+    Only ``id``, ``property_id`` and ``customer_id`` are required; MSC numbers stay text, so
+    "0012" keeps its leading zeros.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError(path, "no such file (check the path)")
+    try:
+        if suffix in _PARQUET_SUFFIXES:
+            raw = pl.read_parquet(path)
+        elif suffix in _CSV_SUFFIXES:
+            raw = pl.read_csv(path, infer_schema=False, encoding="utf8-lossy")
+        else:
+            raise InputError(path, f"unknown file type {suffix!r}: use .parquet or .csv")
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise InputError(path, f"not a readable units file ({error})") from error
+    missing = [c for c in ("id", "property_id", "customer_id") if c not in raw.columns]
+    if missing:
+        raise InputError(path, f"missing required column(s): {', '.join(missing)}")
+    columns = [(name, dtype) for name, dtype in UNIT_SCHEMA.items() if name in raw.columns]
+    try:
+        return raw.select(
+            pl.col(name).str.to_datetime(time_zone="UTC")
+            if dtype == UTC_DATETIME and raw.schema[name] == pl.String()
+            else pl.col(name).cast(dtype)
+            for name, dtype in columns
+        )
+    except pl.exceptions.PolarsError as error:
+        raise InputError(path, f"a units column has unreadable values ({error})") from error
 
 
 def write_consumptions(frame: pl.DataFrame, path: str | Path, *, separator: str = ",") -> None:
@@ -281,118 +302,20 @@ def _read_arge(
         raise InputError(path, "not UTF-8 text") from error
     except (OSError, json.JSONDecodeError) as error:
         raise InputError(path, f"not readable JSON ({error})") from error
-    records = _arge_records(document, kind, path)
+    try:
+        records = arge.flatten(document, kind)
+    except arge.ArgeFormatError as error:
+        raise InputError(path, str(error)) from error
     columns = ["billing_unit", "residential_unit", "period"]
     columns += [name for name in schema.names() if name not in frames.SUBMISSION_KEY]
     raw = pl.DataFrame(records, schema=dict.fromkeys(columns, pl.String()))
-    resolved = _resolve_arge_ids(raw, units, properties).with_columns(
+    resolved = arge.resolve_ids(raw, units, properties).with_columns(
         msc_name=pl.lit(msc_name), _file=pl.lit(str(path))
     )
     return canonicalize(
         resolved.select(*schema.names(), FILE_COLUMN, ROW_COLUMN, UNREADABLE_COLUMN),
         schema,
         file=str(path),
-    )
-
-
-def _arge_records(document: Any, kind: str, path: Path) -> list[dict[str, str | None]]:
-    """Flatten billing units -> residential units -> records into text rows, in file order."""
-    months = document if isinstance(document, list) else [document]
-    fields = (
-        ARGE_FIELDS
-        if kind == "consumptions"
-        else {k: v for k, v in ARGE_FIELDS.items() if k in ("service", "unitofmeasure", "amount")}
-    )
-    rows: list[dict[str, str | None]] = []
-    try:
-        for month in months:
-            billing_unit = month["billingunit"]
-            for unit in billing_unit.get("residentialunits", []):
-                for record in unit.get(kind, []):
-                    row = {
-                        "billing_unit": _text(billing_unit["reference"]["mscnumber"]),
-                        "residential_unit": _text(unit["reference"]["mscnumber"]),
-                        "period": _text(billing_unit.get("period")),
-                    }
-                    row.update({column: _text(record.get(f)) for f, column in fields.items()})
-                    rows.append(row)
-    except (KeyError, TypeError, AttributeError) as error:
-        raise InputError(
-            path,
-            "not an ARGE EED document: expected billingunit.reference.mscnumber, period and "
-            f"residentialunits[].reference.mscnumber ({error!r} is missing or malformed)",
-        ) from error
-    return rows
-
-
-def _text(value: Any) -> str | None:
-    """A JSON value as the text a CSV cell would hold."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "|".join(str(item) for item in value)
-    return str(value)
-
-
-def _resolve_arge_ids(
-    raw: pl.DataFrame, units: pl.DataFrame, properties: pl.DataFrame | Mapping[str, int]
-) -> pl.DataFrame:
-    """Join ARGE references to Relay ids; an unknown reference becomes an unreadable cell."""
-    if isinstance(properties, Mapping):
-        property_ids = pl.DataFrame(
-            {"billing_unit": list(properties), "property_id": list(properties.values())},
-            schema={"billing_unit": pl.String(), "property_id": pl.Int64()},
-        )
-    else:
-        property_ids = properties.select(
-            billing_unit=pl.col("msc_number").cast(pl.String()),
-            property_id=pl.col("id").cast(pl.Int64()),
-        )
-    unit_ids = units.select(
-        property_id=pl.col("property_id").cast(pl.Int64()),
-        residential_unit=pl.col("msc_number").cast(pl.String()),
-        unit_id=pl.col("id").cast(pl.Int64()),
-        customer_id=pl.col("customer_id").cast(pl.Int64()),
-    )
-    joined = (
-        raw.with_row_index(ROW_COLUMN, offset=1)
-        .with_columns(pl.col(ROW_COLUMN).cast(pl.Int64()))
-        .join(
-            property_ids.unique("billing_unit"),
-            on="billing_unit",
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            unit_ids.unique(["property_id", "residential_unit"]),
-            on=["property_id", "residential_unit"],
-            how="left",
-            maintain_order="left",
-        )
-    )
-    reference = pl.col("billing_unit") + "/" + pl.col("residential_unit")
-    unknown_property = pl.struct(
-        column=pl.lit("property_id"),
-        value=pl.col("billing_unit"),
-        reason=pl.lit("no Relay property has this ARGE billing-unit mscnumber"),
-    )
-    unknown_unit = pl.struct(
-        column=pl.lit("unit_id"),
-        value=reference,
-        reason=pl.lit("no Relay unit has this ARGE residential-unit mscnumber in the property"),
-    )
-    return joined.with_columns(
-        pl.concat_list(
-            pl.when(pl.col("property_id").is_null()).then(unknown_property),
-            pl.when(pl.col("property_id").is_not_null() & pl.col("unit_id").is_null()).then(
-                unknown_unit
-            ),
-        )
-        .list.drop_nulls()
-        .cast(UNREADABLE_DTYPE)
-        .alias(UNREADABLE_COLUMN)
     )
 
 

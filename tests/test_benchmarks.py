@@ -20,29 +20,19 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 #: script -> tiny arguments and the table titles it must print.
 SMOKE_RUNS = {
     "bench_validation.py": (
-        ["--rows", "2000", "--repeat", "1", "--pandas-rows", "500"],
-        ["## Validation", "## pandera: polars backend vs pandas", "## Peak memory"],
+        # Memory children re-import pandera (seconds each); bench_read smoke-tests them.
+        ["--rows", "2000", "--repeat", "1", "--pandas-rows", "500", "--no-memory"],
+        ["## Validation", "## pandera: polars backend vs pandas"],
     ),
     "bench_loading.py": (
         ["--rows", "450", "--repeat", "1", "--latency-ms", "1"],
         ["## Loading 450 units"],
     ),
     "bench_submit.py": (
-        [
-            "--rows",
-            "30",
-            "--repeat",
-            "1",
-            "--latency-ms",
-            "1",
-            "--reference-keys",
-            "10",
-            "--concurrency",
-            "4",
-        ],
+        "--rows 30 --repeat 1 --latency-ms 1 --reference-keys 10 --concurrency 4".split(),
         ["## Submission of 30 keys", "## Throughput without added latency"],
-    ),  # fmt: skip
-    "bench_read.py": (["--rows", "2000", "--repeat", "1"], ["## Reading"]),
+    ),
+    "bench_read.py": (["--rows", "2000", "--repeat", "1"], ["## Reading", "| peak MiB"]),
     "bench_charts.py": (["--rows", "2000", "--repeat", "1"], ["## Charts over"]),
 }
 

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from relay_analytics.cli import app
-from relay_analytics.loaders import UNIT_SCHEMA
+from relay_analytics.frames import UNIT_SCHEMA
 from relay_analytics.sandbox import SandboxServer
 
 runner = CliRunner()

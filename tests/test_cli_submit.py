@@ -204,3 +204,12 @@ def _wait_for_sent_keys(journal: Path, *, at_least: int, process: subprocess.Pop
             return sent
         time.sleep(0.02)  # a polling interval, not a wait for an outcome
     raise AssertionError(f"{journal} never showed {at_least} sent keys")
+
+
+def test_cli_default_concurrency_is_the_library_default() -> None:
+    import inspect
+
+    from relay_analytics.cli.submit import DEFAULT_CONCURRENCY
+    from relay_analytics.submit import submit_eed
+
+    assert inspect.signature(submit_eed).parameters["concurrency"].default == DEFAULT_CONCURRENCY

@@ -9,12 +9,14 @@ import polars as pl
 import pytest
 
 from relay_analytics.api import RelayClient, RelayError, endpoints
-from relay_analytics.loaders import (
+from relay_analytics.frames import (
     ADDRESS_SCHEMA,
     CUSTOMER_SCHEMA,
     ORDER_SCHEMA,
     PROPERTY_SCHEMA,
     UNIT_SCHEMA,
+)
+from relay_analytics.loaders import (
     load_customers,
     load_orders,
     load_properties,

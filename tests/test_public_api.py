@@ -47,3 +47,7 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_all_lists_exactly_the_lazy_names() -> None:
+    assert set(ra.__all__) == set(ra._MODULE_OF) | set(ra._SUBMODULES)

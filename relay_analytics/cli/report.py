@@ -43,7 +43,7 @@ def report(
     """
     import polars as pl
 
-    from relay_analytics.io import InputError, read_benchmarks, read_consumptions
+    from relay_analytics.io import InputError, read_benchmarks, read_consumptions, read_units
     from relay_analytics.report import write_report
     from relay_analytics.validation import validate_eed
 
@@ -51,7 +51,7 @@ def report(
     try:
         cons = read_consumptions(consumptions)
         bench = read_benchmarks(benchmarks) if benchmarks is not None else None
-        unit_frame = _read_units(units) if units is not None else None
+        unit_frame = read_units(units) if units is not None else None
     except (InputError, OSError, pl.exceptions.PolarsError) as error:
         err.print(f"cannot read input: {error}")
         raise typer.Exit(ExitCode.USAGE) from None
@@ -71,8 +71,3 @@ def report(
     if not validation.ok:
         err.print(f"validation found {validation.errors.height} errors; see {paths.html}")
         raise typer.Exit(ExitCode.FAILED)
-
-
-def _read_units(path: Path) -> pl.DataFrame:
-    """Units as written by ``fetch units`` (Parquet, else CSV)."""
-    return pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path)

@@ -7,26 +7,21 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Final
+from typing import TYPE_CHECKING, Annotated, Final
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from relay_analytics.cli._app import ApiKeyOption, BaseUrlOption, ExitCode, app, open_client
-from relay_analytics.frames import SUBMISSION_KEY
-from relay_analytics.io import InputError, read_benchmarks, read_consumptions
-from relay_analytics.submit import (
-    DEFAULT_CONCURRENCY,
-    JournalError,
-    ProgressCallback,
-    SubmissionAborted,
-    SubmissionRefused,
-    SubmitResult,
-    submit_eed,
-)
-from relay_analytics.validation import ValidationReport
+
+if TYPE_CHECKING:
+    from relay_analytics.submit import ProgressCallback, SubmitResult
+    from relay_analytics.validation import ValidationReport
+
+#: submit_eed's default, repeated here so the CLI starts without importing polars
+#: (tests/test_cli_submit.py keeps the two equal).
+DEFAULT_CONCURRENCY: Final = 8
 
 #: Keys listed one per line in the output before the rest is counted.
 MAX_LISTED_KEYS: Final = 20
@@ -77,11 +72,21 @@ def submit(
     api_key: ApiKeyOption = None,
 ) -> None:
     """Validate CONSUMPTIONS, then send each submission key to Relay once (resumable)."""
+    import polars as pl
+
+    from relay_analytics.io import InputError, read_benchmarks, read_consumptions, read_units
+    from relay_analytics.submit import (
+        JournalError,
+        SubmissionAborted,
+        SubmissionRefused,
+        submit_eed,
+    )
+
     journal_path = journal or default_journal(consumptions)
     try:
         cons = read_consumptions(consumptions)
         bench = read_benchmarks(benchmarks) if benchmarks else None
-        unit_frame = _read_units(units) if units else None
+        unit_frame = read_units(units) if units else None
     except (InputError, OSError, pl.exceptions.PolarsError) as exc:
         typer.echo(f"error: cannot read input: {exc}", err=True)
         raise typer.Exit(ExitCode.USAGE) from None
@@ -145,6 +150,8 @@ def _print_findings(report: ValidationReport) -> None:
 
 def _print_result(result: SubmitResult) -> None:
     """Held-back and failed keys (up to MAX_LISTED_KEYS each), then the summary line."""
+    from relay_analytics.frames import SUBMISSION_KEY
+
     held = result.held_back
     for row in held.head(MAX_LISTED_KEYS).iter_rows(named=True):
         key = ", ".join(f"{name} {row[name]}" for name in SUBMISSION_KEY)
@@ -159,8 +166,3 @@ def _print_result(result: SubmitResult) -> None:
 def _echo_more(count: int, what: str) -> None:
     if count > MAX_LISTED_KEYS:
         typer.echo(f"... and {count - MAX_LISTED_KEYS} more {what}", err=True)
-
-
-def _read_units(path: Path) -> pl.DataFrame:
-    """Units as written by ``fetch units`` (Parquet, else CSV)."""
-    return pl.read_parquet(path) if path.suffix == ".parquet" else pl.read_csv(path)

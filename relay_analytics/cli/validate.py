@@ -5,16 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from relay_analytics.cli._app import ExitCode, app
-from relay_analytics.io import InputError, read_benchmarks, read_consumptions
-from relay_analytics.validation import ValidationReport, validate_eed
+
+if TYPE_CHECKING:
+    from relay_analytics.validation import ValidationReport
 
 _SHOWN_FINDINGS = 20
 
@@ -45,6 +45,9 @@ def validate(
     ] = False,
 ) -> None:
     """Validate files; exit 0 without errors (warnings allowed), 1 with errors, 2 if unreadable."""
+    from relay_analytics.io import InputError, read_benchmarks, read_consumptions, read_units
+    from relay_analytics.validation import validate_eed
+
     console = Console(stderr=output_format == "json")
     try:
         day = _parse_day(as_of)
@@ -54,7 +57,7 @@ def validate(
             if benchmarks is not None
             else None
         )
-        known_units = _read_units(units) if units is not None else None
+        known_units = read_units(units) if units is not None else None
     except InputError as error:
         console.print(f"[red]error:[/red] {error}", highlight=False)
         raise typer.Exit(ExitCode.USAGE) from error
@@ -70,24 +73,14 @@ def validate(
 
 def _parse_day(text: str | None) -> dt.date | None:
     """``--as-of`` as a date; a malformed value is a usage error naming the option."""
+    from relay_analytics.io import InputError
+
     if text is None:
         return None
     try:
         return dt.date.fromisoformat(text)
     except ValueError as error:
         raise InputError("--as-of", f"{text!r} is not a date in YYYY-MM-DD form") from error
-
-
-def _read_units(path: Path) -> pl.DataFrame:
-    """A units file written by ``fetch units`` (Parquet or CSV)."""
-    if not path.is_file():
-        raise InputError(path, "no such file (check the path)")
-    try:
-        if path.suffix.lower() in {".parquet", ".pq"}:
-            return pl.read_parquet(path)
-        return pl.read_csv(path)
-    except (OSError, pl.exceptions.PolarsError) as error:
-        raise InputError(path, f"not a readable units file ({error})") from error
 
 
 def _print_text(console: Console, result: ValidationReport) -> None:

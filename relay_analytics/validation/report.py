@@ -118,7 +118,7 @@ def _split(
     frame: pl.DataFrame, invalid_keys: pl.DataFrame, schema: pl.Schema
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Rows whose key has no error (canonical columns) and the others (with provenance)."""
-    located = [*schema.names(), io.FILE_COLUMN, io.ROW_COLUMN]
+    located = [*schema.names(), frames.FILE_COLUMN, frames.ROW_COLUMN]
     if invalid_keys.is_empty():
         return frame.select(schema.names()), frame.select(located).clear()
     keys = invalid_keys.select(_KEY)

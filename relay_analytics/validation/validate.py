@@ -25,7 +25,7 @@ _KIND: Final = "_kind"
 _SERIES_KEY: Final = ("property_id", "unit_id", "customer_id", "msc_name", "service")
 _SERVICE_KEY: Final = (*frames.SUBMISSION_KEY, "service")
 _IDS: Final = ("property_id", "unit_id", "customer_id")
-_PROVENANCE: Final = (io.FILE_COLUMN, io.ROW_COLUMN, io.UNREADABLE_COLUMN)
+_PROVENANCE: Final = (frames.FILE_COLUMN, frames.ROW_COLUMN, frames.UNREADABLE_COLUMN)
 _INTERNAL_FINDING: Final = pl.Schema({rules.POSITION: pl.Int64(), **frames.FINDING_SCHEMA})
 
 
@@ -159,8 +159,8 @@ def _findings(
     found = pl.concat([unreadable, found])
     positions = found[rules.POSITION]
     provenance = frame.select(
-        pl.col(io.FILE_COLUMN).gather(positions).alias("file"),
-        pl.col(io.ROW_COLUMN).gather(positions).alias("row"),
+        pl.col(frames.FILE_COLUMN).gather(positions).alias("file"),
+        pl.col(frames.ROW_COLUMN).gather(positions).alias("row"),
     )
     return pl.concat([found.drop("file", "row"), provenance], how="horizontal").select(
         *frames.FINDING_SCHEMA.names(), rules.POSITION, pl.lit(kind).alias(_KIND)
@@ -184,11 +184,11 @@ def _unreadable_findings(frame: pl.DataFrame) -> pl.DataFrame:
     """One finding per cell the reader could not cast."""
     cells = (
         frame.select(
-            pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION), io.UNREADABLE_COLUMN
+            pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION), frames.UNREADABLE_COLUMN
         )
-        .filter(pl.col(io.UNREADABLE_COLUMN).list.len() > 0)
-        .explode(io.UNREADABLE_COLUMN)
-        .unnest(io.UNREADABLE_COLUMN)
+        .filter(pl.col(frames.UNREADABLE_COLUMN).list.len() > 0)
+        .explode(frames.UNREADABLE_COLUMN)
+        .unnest(frames.UNREADABLE_COLUMN)
     )
     rule = RULES["unreadable_value"]
     return cells.select(
