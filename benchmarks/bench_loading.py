@@ -1,7 +1,8 @@
 """Loading units: ``load_units`` (pages in parallel) against page-by-page sequential fetching.
 
 The sandbox holds ``--rows`` units and adds ``--latency-ms`` to every request (a remote round
-trip). Both cases use the same client and build the same frame.
+trip); it runs in its own process, like a remote server (see _sandbox.py). Both cases use the
+same client and build the same frame.
 
     uv run python benchmarks/bench_loading.py --rows 100000 --repeat 3
 """
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import _data
 import _harness
+import _sandbox
 
 from relay_analytics.api import RelayClient, endpoints
 from relay_analytics.loaders import (
@@ -28,7 +30,7 @@ from relay_analytics.loaders import (
     load_units,
     records_to_frame,
 )
-from relay_analytics.sandbox import Faults, SandboxServer
+from relay_analytics.sandbox import DEFAULT_API_KEY
 from relay_analytics.sandbox.store import Store
 
 GOAL = 5.0
@@ -69,10 +71,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=_SCRATCH) as folder:
         db = Path(folder) / "sandbox.sqlite"
         seed_units(db, args.rows)
-        faults = Faults(latency_ms=args.latency_ms)
+        latency = ("--latency-ms", str(args.latency_ms))
         with (
-            SandboxServer(db=db, sample_data=False, faults=faults) as server,
-            RelayClient(server.url, server.api_key) as client,
+            _sandbox.sandbox_process("--db", str(db), "--no-sample-data", *latency) as url,
+            RelayClient(url, DEFAULT_API_KEY) as client,
         ):
             expected = sequential_pages(client)
             if expected.height != args.rows or not load_units(client).equals(expected):

@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import _data
 import _harness
+import _sandbox
 import polars as pl
 
 from relay_analytics.api import RelayClient, endpoints
@@ -181,54 +181,33 @@ def _describe(faults: Faults) -> str:
     )
 
 
-def sandbox_process() -> tuple[subprocess.Popen[str], str]:
-    """``relay-analytics sandbox --port 0`` in a subprocess; the process and its URL."""
-    command = Path(sys.executable).with_name("relay-analytics")
-    process = subprocess.Popen(
-        [str(command), "sandbox", "--port", "0", "--no-sample-data"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    url = process.stdout.readline().strip()
-    if not url.startswith("http"):
-        process.kill()
-        raise SystemExit(f"the sandbox subprocess did not start (printed {url!r})")
-    return process, url
-
-
 def throughput(args: Any, cons: pl.DataFrame, payloads: list[EedPayload], folder: Path) -> None:
     """Case 3: no added latency; the server in its own process, client CPU measured alone."""
-    process, url = sandbox_process()
     rows: list[dict[str, Any]] = []
-    try:
-        with RelayClient(url, DEFAULT_API_KEY) as client:
-            sequential_loop(client, payloads[:50])  # warm up connections and imports
-            cases: dict[str, Callable[[], Any]] = {
-                "sequential client.eed loop": partial(sequential_loop, client, payloads)
-            }
-            for c in args.concurrency:
-                cases[f"client.eed from {c} threads"] = partial(pooled, client, payloads, c)
-                cases[f"submit_eed, concurrency {c}"] = partial(
-                    submit_once, client, cons, folder, c
-                )
-            for name, run in cases.items():
-                before = received_revisions(url)
-                wall, cpu = cpu_and_wall(run, args.repeat)
-                after = received_revisions(url)
-                assert all(after[tuple(p.key)] > before.get(tuple(p.key), 0) for p in payloads)
-                rows.append(
-                    {
-                        "case": name,
-                        "median s": wall,
-                        "requests/s": len(payloads) / wall,
-                        "client CPU ms/request": cpu / len(payloads) * 1000,
-                    }
-                )
-    finally:
-        process.terminate()
-        process.wait(10)
+    with (
+        _sandbox.sandbox_process("--no-sample-data") as url,
+        RelayClient(url, DEFAULT_API_KEY) as client,
+    ):
+        sequential_loop(client, payloads[:50])  # warm up connections and imports
+        cases: dict[str, Callable[[], Any]] = {
+            "sequential client.eed loop": partial(sequential_loop, client, payloads)
+        }
+        for c in args.concurrency:
+            cases[f"client.eed from {c} threads"] = partial(pooled, client, payloads, c)
+            cases[f"submit_eed, concurrency {c}"] = partial(submit_once, client, cons, folder, c)
+        for name, run in cases.items():
+            before = received_revisions(url)
+            wall, cpu = cpu_and_wall(run, args.repeat)
+            after = received_revisions(url)
+            assert all(after[tuple(p.key)] > before.get(tuple(p.key), 0) for p in payloads)
+            rows.append(
+                {
+                    "case": name,
+                    "median s": wall,
+                    "requests/s": len(payloads) / wall,
+                    "client CPU ms/request": cpu / len(payloads) * 1000,
+                }
+            )
     _harness.print_table(
         f"Throughput without added latency, {len(payloads):,} keys, sandbox in a subprocess, "
         f"median of {args.repeat}",

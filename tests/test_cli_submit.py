@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_submit import AS_OF, eed_frames, received, with_amount
+from fixtures.submission import AS_OF, eed_frames, received, with_amount
 from typer.testing import CliRunner
 
 from relay_analytics.cli import app

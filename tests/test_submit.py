@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
-import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
+from fixtures.submission import AS_OF, eed_frames, received, with_amount
 
 from relay_analytics.api import AuthError, RelayClient, RelayConnectionError, RetryPolicy
-from relay_analytics.frames import BENCHMARK_SCHEMA, CONSUMPTION_SCHEMA
 from relay_analytics.sandbox import Faults, SandboxServer
 from relay_analytics.submit import runner
 from relay_analytics.submit.journal import Journal, JournalState
@@ -26,55 +24,8 @@ from relay_analytics.submit.runner import (
     submit_eed,
 )
 
-#: Every generated period is a complete month on this day.
-AS_OF = dt.date(2025, 6, 15)
-PERIOD = dt.date(2025, 1, 1)
 #: Many quick retries: a test about faults must not fail on an unlucky run of them.
 PATIENT = RetryPolicy(max_attempts=12, base_delay=0.01, max_delay=0.05, total_timeout=30)
-
-
-def eed_frames(keys: int, *, seed: int = 0) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Valid consumptions (HEATING kWh, HOT_WATER m3) and benchmarks for ``keys`` units."""
-    rng = random.Random(seed)
-    cons: list[dict[str, Any]] = []
-    bench: list[dict[str, Any]] = []
-    for unit in range(1, keys + 1):
-        key = {
-            "property_id": 1 + unit // 10,
-            "unit_id": unit,
-            "customer_id": 100 + unit // 10,
-            "period": PERIOD,
-            "msc_name": "ista",
-        }
-        for service, measure, amount in (
-            ("HEATING", "KWH", round(rng.uniform(50, 500), 2)),
-            ("HOT_WATER", "M3", round(rng.uniform(0.5, 5), 3)),
-        ):
-            flags = {"converted": False, "estimated": False, "errors": False, "remark_codes": []}
-            common = {**key, "service": service, "unit_of_measure": measure}
-            cons.append({**common, "amount": amount, **flags})
-            bench.append({**common, "amount": round(amount * 0.9, 2)})
-    return (
-        pl.DataFrame(cons, schema=CONSUMPTION_SCHEMA),
-        pl.DataFrame(bench, schema=BENCHMARK_SCHEMA),
-    )
-
-
-def with_amount(cons: pl.DataFrame, unit_id: int, amount: float) -> pl.DataFrame:
-    """``cons`` with the HEATING amount of one unit replaced."""
-    hit = (pl.col("unit_id") == unit_id) & (pl.col("service") == "HEATING")
-    return cons.with_columns(pl.when(hit).then(pl.lit(amount)).otherwise("amount").alias("amount"))
-
-
-def received(server: SandboxServer) -> dict[SubmissionKey, dict[str, Any]]:
-    """The sandbox's EED records by submission key."""
-    return {SubmissionKey(**_snake(r["key"])): r for r in server.received_eed()}
-
-
-def _snake(wire_key: dict[str, Any]) -> dict[str, Any]:
-    names = {"propertyId": "property_id", "unitId": "unit_id", "customerId": "customer_id"}
-    names |= {"mscName": "msc_name", "period": "period"}
-    return {names[k]: v for k, v in wire_key.items()}
 
 
 def assert_landed_once(

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Annotated, Final
 import typer
 from rich.console import Console
 
+from relay_analytics.api import RelayError
 from relay_analytics.cli._app import ExitCode, app
+from relay_analytics.submit import SubmissionError
 
 if TYPE_CHECKING:
     from relay_analytics.demo import DemoResult
@@ -53,8 +55,13 @@ def demo(
     except DemoError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(ExitCode.FAILED) from None
+    except (RelayError, SubmissionError) as error:
+        # The in-process sandbox failed to answer: nothing a user's input could cause.
+        typer.echo(f"error: the sandbox did not answer as expected: {error}", err=True)
+        raise typer.Exit(ExitCode.API) from None
     except OSError as error:
-        typer.echo(f"error: cannot write to {out}: {error}", err=True)
+        # The output directory cannot be written, or the sample data is missing.
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(ExitCode.USAGE) from None
     _print_summary(result)
 
