@@ -5,7 +5,8 @@ millions of records stays a few kilobytes and never meets altair's row limit. Th
 display a chart, configure it, enable a theme or touch altair's data transformers.
 
 Importing this package registers (does not enable) the ``relay_analytics`` theme; enable it with
-``alt.theme.enable("relay_analytics")``. Text is English by default; pass ``lang="de"`` for German.
+``alt.theme.enable(ra.charts.THEME_NAME)``. Text is English by default; ``lang="de"`` gives
+German.
 """
 
 from relay_analytics.charts._labels import LABELS, Lang

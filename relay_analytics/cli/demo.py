@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Final
 import typer
 from rich.console import Console
 
-from relay_analytics.api import RelayError
 from relay_analytics.cli._app import ExitCode, app
-from relay_analytics.submit import SubmissionError
 
 if TYPE_CHECKING:
     from relay_analytics.demo import DemoResult
@@ -37,7 +35,11 @@ def demo(
     writes the HTML report with charts, submits with a journal, checks what the sandbox received
     and stops the sandbox. Needs no credentials and no network.
     """
-    # Imported here: the sandbox's dependencies are an optional extra.
+    # Imported here: the sandbox's dependencies are an optional extra, and polars, pandera
+    # and altair load only when a command needs them.
+    from relay_analytics.api import RelayError
+    from relay_analytics.submit import SubmissionError
+
     try:
         from relay_analytics.demo import DemoError, run_demo
     except ImportError as error:

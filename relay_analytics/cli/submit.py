@@ -48,7 +48,7 @@ def submit(
         Path | None,
         typer.Option(
             "--journal",
-            help="SQLite journal of what was sent [default: <consumptions>.journal.sqlite "
+            help="SQLite journal of what was sent \\[default: <consumptions>.journal.sqlite "
             "beside the input]. Rerun with the same journal to resume.",
             show_default=False,
         ),
