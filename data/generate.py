@@ -24,7 +24,7 @@ from relay_analytics.api.endpoints import (
     UNIT_FIELDS,
 )
 from relay_analytics.frames import BENCHMARK_SCHEMA, CONSUMPTION_SCHEMA
-from relay_analytics.periods import add_months, format_period
+from relay_analytics.periods import DEGREE_DAY_SHARES, add_months, format_period
 
 SEED = 20261031
 HERE = Path(__file__).parent
@@ -33,9 +33,6 @@ MONTHS = 24  # 2024-11 .. 2026-10
 UPLOAD_PERIOD = dt.date(2026, 11, 1)
 CREATED_AT = "2024-09-02T08:00:00Z"
 ACCOUNT_ID = 1
-#: Share of a year's heating per month, per mille (degree-day shape).
-HEATING_PER_MILLE = {1: 170, 2: 150, 3: 130, 4: 80, 5: 40, 6: 14, 7: 13, 8: 13, 9: 30, 10: 80,
-                     11: 120, 12: 160}  # fmt: skip
 HOT_WATER_KWH_PER_M3 = 57.0
 
 CUSTOMERS = [
@@ -156,7 +153,7 @@ def month_records(
         "period": format_period(period), "msc_name": msc_name,
     }  # fmt: skip
     flags = {"estimated": False, "errors": False, "remark_codes": []}
-    kwh = profile["heating_kwh_year"] * HEATING_PER_MILLE[period.month] / 1000
+    kwh = profile["heating_kwh_year"] * DEGREE_DAY_SHARES[period.month - 1] / 1000
     kwh *= rng.gauss(1.0, 0.08)
     m3 = profile["hot_water_m3_month"] * rng.gauss(1.0, 0.1)
     records = []
