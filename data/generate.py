@@ -292,8 +292,8 @@ def upload_with_mistakes(
     return rows, mistakes
 
 
-def main() -> None:
-    """Write every sample file of this directory."""
+def main(out: Path = HERE) -> None:
+    """Write every sample file into ``out`` (this directory by default)."""
     rng = random.Random(SEED)
     all_units = units(rng)
     for name, records in (
@@ -302,13 +302,13 @@ def main() -> None:
         ("units.json", all_units),
     ):
         text = json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-        (HERE / name).write_text(text, encoding="utf-8")
+        (out / name).write_text(text, encoding="utf-8")
     cons = consumptions(all_units, rng)
-    write_csv(HERE / "consumptions.csv", cons, CONSUMPTION_SCHEMA.names())
-    write_csv(HERE / "benchmarks.csv", benchmarks(cons, all_units), BENCHMARK_SCHEMA.names())
+    write_csv(out / "consumptions.csv", cons, CONSUMPTION_SCHEMA.names())
+    write_csv(out / "benchmarks.csv", benchmarks(cons, all_units), BENCHMARK_SCHEMA.names())
     upload, mistakes = upload_with_mistakes(all_units, rng)
-    write_csv(HERE / "upload_with_mistakes.csv", upload, CONSUMPTION_SCHEMA.names(), german=True)
-    write_csv(HERE / "upload_with_mistakes_expected.csv", mistakes, ["row", "column", "mistake"])
+    write_csv(out / "upload_with_mistakes.csv", upload, CONSUMPTION_SCHEMA.names(), german=True)
+    write_csv(out / "upload_with_mistakes_expected.csv", mistakes, ["row", "column", "mistake"])
 
 
 if __name__ == "__main__":
