@@ -1,9 +1,13 @@
 """Domain rules as named polars expressions (domain.md, "Validation rules ... should enforce").
 
 Each rule has a stable snake_case id, a severity and a one-line message (documented in
-docs/rules.md). A rule's expression is true on a violating row. The expressions run on a
-*work frame*: the canonical columns sorted by series and period, plus the helper columns named
-below (added by :mod:`relay_analytics.validation.validate`), so series rules are plain shifts.
+docs/rules.md). A rule's expression is true on a violating row. Two kinds of *work frame*
+(built by :mod:`relay_analytics.validation.validate`) carry the helper columns named below:
+
+- row rules (``record_checks``, ``reference_checks``, ``benchmark_checks``,
+  ``consumption_checks``) run on the frame in its input order; they do not depend on it;
+- series rules (``series_checks``, all warnings) run on a narrow copy of the consumptions sorted
+  once by series and month, so that they are shifts and lookups rather than windows.
 """
 
 from __future__ import annotations
@@ -22,11 +26,14 @@ Severity = Literal["error", "warning"]
 ERROR: Final = "error"
 WARNING: Final = "warning"
 
-# Helper columns of the work frame.
+# Helper columns of the work frames.
 POSITION: Final = "_pos"  # 0-based position in the validated frame
+# ... of the series frame only (rows with a period, sorted by series and month):
 SERIES: Final = "_series"  # id of (ids, msc_name, service, unit_of_measure): one monthly series
 SERVICE_SERIES: Final = "_service_series"  # id of (ids, msc_name, service), any unit of measure
 MONTH: Final = "_month"  # periods.month_index(period)
+SERIES_MONTH: Final = "_series_month"  # (series, month) as one int, increasing down the frame
+# ... of the row frames only:
 HAS_BENCHMARK: Final = "_has_benchmark"  # a benchmark exists for the key and service
 HAS_CONSUMPTION: Final = "_has_consumption"  # a consumption exists for the key and service
 SAME_UNIT_CONSUMPTION: Final = "_same_unit_consumption"  # ... in the benchmark's unit of measure
@@ -177,10 +184,10 @@ def benchmark_checks(thresholds: Thresholds) -> dict[str, pl.Expr]:
 
 
 def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict[str, pl.Expr]:
-    """Row and series rules of consumption rows."""
+    """Row rules of consumption rows (any row order; needs POSITION, HAS_BENCHMARK)."""
     t = thresholds
     amount, service = pl.col("amount"), pl.col("service")
-    heating_or_hot_water = service.is_in(("HEATING", "HOT_WATER"))
+    property_month = ("property_id", "msc_name", "period")
     checks = {
         "amount_missing": ~pl.col("errors") & amount.is_null(),
         "amount_with_errors": pl.col("errors") & amount.is_not_null(),
@@ -188,7 +195,27 @@ def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict
         "remark_code_unknown": pl.col("remark_codes")
         .list.eval(~pl.element().is_in(frames.REMARK_CODES))
         .list.any(),
-        "kwh_missing": heating_or_hot_water
+        # Both windows share one grouping; POSITION makes "first row" independent of row order.
+        "estimated_share_high": (
+            pl.col("estimated").mean().over(property_month) > t.estimated_share_max
+        )
+        & (pl.col(POSITION) == pl.col(POSITION).min().over(property_month)),
+        "winter_heating_zero": (service == "HEATING") & (amount == 0) & _in_months(t.winter_months),
+        "cooling_in_winter": (service == "COOLING")
+        & (amount > 0)
+        & _in_months(t.cooling_off_months),
+    }
+    if with_benchmarks:
+        checks["benchmark_missing"] = _heating_or_hot_water() & ~pl.col(HAS_BENCHMARK)
+    return checks
+
+
+def series_checks(thresholds: Thresholds) -> dict[str, pl.Expr]:
+    """Rules over a consumption's monthly series (needs the sorted series frame); all warnings."""
+    t = thresholds
+    amount = pl.col("amount")
+    return {
+        "kwh_missing": _heating_or_hot_water()
         & (pl.col("unit_of_measure") != "KWH")
         & ~_service_month().is_in(
             _service_month().filter(pl.col("unit_of_measure") == "KWH").implode()
@@ -198,27 +225,19 @@ def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict
         & (pl.col(MONTH) > pl.col(MONTH).min().over(SERVICE_SERIES)),
         "series_gap": _same_series(1) & (pl.col(MONTH) - pl.col(MONTH).shift(1) > 1),
         "estimated_streak": _streak(pl.col("estimated"), t.estimated_streak_months),
-        "estimated_share_high": (
-            pl.col("estimated").mean().over("property_id", "msc_name", "period")
-            > t.estimated_share_max
-        )
-        & (pl.col(POSITION) == pl.col(POSITION).min().over("property_id", "msc_name", "period")),
         "month_over_month_jump": _month_over_month_jump(t),
         "year_over_year_jump": _usable(amount)
         & _usable(_last_year_amount())
         & (_last_year_amount() > 0)
         & ((amount / _last_year_amount() - 1).abs() > t.year_over_year_max_change),
         "summer_heating_high": _summer_heating_high(t),
-        "winter_heating_zero": (service == "HEATING") & (amount == 0) & _in_months(t.winter_months),
-        "hot_water_zero_streak": (service == "HOT_WATER")
+        "hot_water_zero_streak": (pl.col("service") == "HOT_WATER")
         & _streak(amount == 0, t.hot_water_zero_months),
-        "cooling_in_winter": (service == "COOLING")
-        & (amount > 0)
-        & _in_months(t.cooling_off_months),
     }
-    if with_benchmarks:
-        checks["benchmark_missing"] = heating_or_hot_water & ~pl.col(HAS_BENCHMARK)
-    return checks
+
+
+def _heating_or_hot_water() -> pl.Expr:
+    return pl.col("service").is_in(("HEATING", "HOT_WATER"))
 
 
 def _usable(amount: pl.Expr) -> pl.Expr:
@@ -287,15 +306,20 @@ def _summer_heating_high(t: Thresholds) -> pl.Expr:
 def _last_year_amount() -> pl.Expr:
     """The amount of the same series twelve months earlier.
 
-    Months strictly increase within a series of the sorted frame, so that row, if present,
-    is at most twelve rows up; repeated records (an error of their own) may hide it.
+    That is the nearest record above with that month and an amount, at most twelve records up
+    (repeated records, an error of their own, may hide it), as a lookup over the twelve rows
+    above would find it. SERIES_MONTH increases down the sorted frame, so one binary search
+    among the records with an amount finds the last one at or before (series, month - 12).
     """
-    return pl.coalesce(
-        pl.when(_same_series(lag) & (pl.col(MONTH) - pl.col(MONTH).shift(lag) == 12)).then(
-            pl.col("amount").shift(lag)
-        )
-        for lag in range(1, 13)
-    )
+    with_amount = pl.col("amount").is_not_null()
+    target = pl.col(SERIES_MONTH) - 12
+    keys = pl.col(SERIES_MONTH).filter(with_amount)
+    found = keys.search_sorted(target, side="right").cast(pl.Int64) - 1
+    found = pl.when(found >= 0).then(found)  # null: no record that early
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    rows_up = row - row.filter(with_amount).gather(found)
+    is_last_year = (keys.gather(found) == target) & (rows_up <= 12)
+    return pl.when(is_last_year).then(pl.col("amount").filter(with_amount).gather(found))
 
 
 def _service_month() -> pl.Expr:

@@ -1,14 +1,17 @@
 """``validate_eed``: pandera schemas plus domain rules over consumptions and benchmarks.
 
-One pass per frame: helper columns are joined in, the consumptions are sorted by series and
-month once (for the warning rules), every rule expression is evaluated in a single
-``with_columns`` and only rows that break a rule become findings. No Python loop touches rows.
+Each frame's row rules run in one lazy pass over the frame in its input order (helper columns
+joined in); the series rules, all warnings, run in one more pass over a narrow copy of the
+consumptions sorted once by series and month. The passes are collected together, so polars
+runs them in parallel, and only rows that break a rule become findings. No Python loop touches
+rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from typing import Final
 
 import pandera.polars as pa
@@ -27,6 +30,10 @@ _SERVICE_KEY: Final = (*frames.SUBMISSION_KEY, "service")
 _IDS: Final = ("property_id", "unit_id", "customer_id")
 _PROVENANCE: Final = (frames.FILE_COLUMN, frames.ROW_COLUMN, frames.UNREADABLE_COLUMN)
 _INTERNAL_FINDING: Final = pl.Schema({rules.POSITION: pl.Int64(), **frames.FINDING_SCHEMA})
+#: Columns the series rules read, besides the series key.
+_SERIES_VALUES: Final = ("period", "amount", "estimated")
+#: Window functions, shifts and sorts run with less CPU on the in-memory engine (measured).
+_ENGINE: Final = "in-memory"
 
 
 def validate_eed(
@@ -51,34 +58,49 @@ def validate_eed(
     shared = rules.record_checks(thresholds, as_of, msc_allow_list)
     references = rules.reference_checks() if units is not None else {}
 
-    cons_work = _work_frame(cons, series=warnings)
+    cons_rows = _row_frame(cons)
     if bench is not None:
         bench = _canonical(bench, frames.BENCHMARK_SCHEMA, "benchmarks")
-        cons_work = _join_flag(cons_work, bench, _SERVICE_KEY, rules.HAS_BENCHMARK)
+        cons_rows = _join_flag(cons_rows, bench, _SERVICE_KEY, rules.HAS_BENCHMARK)
     if units is not None:
-        cons_work = _join_units(cons_work, units)
+        cons_rows = _join_units(cons_rows, units)
     cons_checks = (
         shared
         | references
         | rules.consumption_checks(thresholds, with_benchmarks=bench is not None)
     )
-    findings = [
-        _findings(cons, cons_work, ConsumptionModel, _only(cons_checks, warnings), "consumptions")
-    ]
+    passes = [_Pass("consumptions", cons_rows, _only(cons_checks, warnings))]
+    if warnings:  # every series rule is a warning: the gate skips the sort, most of the cost
+        passes.append(_Pass("consumptions", _series_frame(cons), rules.series_checks(thresholds)))
 
     if bench is not None:
-        bench_work = _work_frame(bench, series=False)
-        bench_work = _join_flag(bench_work, cons, _SERVICE_KEY, rules.HAS_CONSUMPTION)
-        bench_work = _join_flag(
-            bench_work, cons, (*_SERVICE_KEY, "unit_of_measure"), rules.SAME_UNIT_CONSUMPTION
+        bench_rows = _row_frame(bench)
+        bench_rows = _join_flag(bench_rows, cons, _SERVICE_KEY, rules.HAS_CONSUMPTION)
+        bench_rows = _join_flag(
+            bench_rows, cons, (*_SERVICE_KEY, "unit_of_measure"), rules.SAME_UNIT_CONSUMPTION
         )
         if units is not None:
-            bench_work = _join_units(bench_work, units)
+            bench_rows = _join_units(bench_rows, units)
         bench_checks = shared | references | rules.benchmark_checks(thresholds)
-        bench_checks = _only(bench_checks, warnings)
-        findings.append(_findings(bench, bench_work, BenchmarkModel, bench_checks, "benchmarks"))
+        passes.append(_Pass("benchmarks", bench_rows, _only(bench_checks, warnings)))
 
+    violating = pl.collect_all([_violations(p.work, p.checks) for p in passes], engine=_ENGINE)
+    found: dict[str, list[pl.DataFrame]] = {"consumptions": [], "benchmarks": []}
+    for rule_pass, rows in zip(passes, violating, strict=True):
+        found[rule_pass.kind].append(_rule_findings(rows, rule_pass.checks))
+    findings = [_findings(cons, ConsumptionModel, found["consumptions"], "consumptions")]
+    if bench is not None:
+        findings.append(_findings(bench, BenchmarkModel, found["benchmarks"], "benchmarks"))
     return ValidationReport.build(cons, bench, pl.concat(findings))
+
+
+@dataclass(frozen=True)
+class _Pass:
+    """Rules evaluated together in one lazy pass over a work frame of one input."""
+
+    kind: str  # "consumptions" or "benchmarks"
+    work: pl.LazyFrame
+    checks: dict[str, pl.Expr]
 
 
 def _canonical(frame: pl.DataFrame, schema: pl.Schema, label: str) -> pl.DataFrame:
@@ -99,62 +121,83 @@ def _only(checks: dict[str, pl.Expr], warnings: bool) -> dict[str, pl.Expr]:
     }
 
 
-def _work_frame(frame: pl.DataFrame, *, series: bool) -> pl.DataFrame:
-    """Canonical columns with positions; with ``series``, sorted into monthly series too."""
-    work = frame.select(
+def _row_frame(frame: pl.DataFrame) -> pl.LazyFrame:
+    """The canonical columns in input order, with positions (row rules add helper columns)."""
+    return frame.lazy().select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
         *(name for name in frame.columns if not name.startswith("_")),
     )
-    if not series:
-        return work
+
+
+def _series_frame(cons: pl.DataFrame) -> pl.LazyFrame:
+    """What the series rules read, rows with a period only, sorted into monthly series.
+
+    Rows without a period (an error of their own) belong to no month, so no series rule can
+    fire on them or count them. The sort is stable: rows of one series and month keep their
+    input order.
+    """
     keys = [*_SERIES_KEY, "unit_of_measure"]
-    work = work.with_columns(month_index(pl.col("period")).alias(rules.MONTH)).sort(
-        [*keys, rules.MONTH], nulls_last=True, maintain_order=True
+    series = (
+        cons.lazy()
+        .select(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
+            *keys,
+            *_SERIES_VALUES,
+            month_index(pl.col("period")).alias(rules.MONTH),
+        )
+        .filter(pl.col("period").is_not_null())
+        .sort([*keys, rules.MONTH], nulls_last=True, maintain_order=True)
+        .with_columns(
+            _series_id(_SERIES_KEY).alias(rules.SERVICE_SERIES),
+            _series_id(keys).alias(rules.SERIES),
+        )
     )
-    return work.with_columns(
-        _series_id(_SERIES_KEY).alias(rules.SERVICE_SERIES),
-        _series_id(keys).alias(rules.SERIES),
-    )
+    # Series are spaced further apart than the frame's span of months plus a year, so
+    # "SERIES_MONTH - 12" stays within the series and the column increases down the frame.
+    month = pl.col(rules.MONTH) - pl.col(rules.MONTH).min()
+    spacing = month.max() + 13
+    return series.with_columns((pl.col(rules.SERIES) * spacing + month).alias(rules.SERIES_MONTH))
 
 
 def _series_id(keys: Collection[str]) -> pl.Expr:
     """A number per run of equal ``keys`` in a sorted frame (nulls count as equal)."""
-    starts = pl.any_horizontal(pl.col(k).ne_missing(pl.col(k).shift(1)) for k in keys)
-    first = pl.int_range(pl.len()) == 0
-    return (first | starts.fill_null(True)).cast(pl.Int64).cum_sum()
+    return pl.struct(keys).rle_id()
 
 
 def _join_flag(
-    work: pl.DataFrame, other: pl.DataFrame, keys: Collection[str], flag: str
-) -> pl.DataFrame:
+    work: pl.LazyFrame, other: pl.DataFrame, keys: Collection[str], flag: str
+) -> pl.LazyFrame:
     """Add ``flag``: whether ``other`` has a row with the same ``keys``."""
-    present = other.select(*keys).unique().with_columns(pl.lit(True).alias(flag))
-    joined = work.join(present, on=list(keys), how="left", maintain_order="left")
+    present = other.lazy().select(*keys).unique().with_columns(pl.lit(True).alias(flag))
+    joined = work.join(present, on=list(keys), how="left")  # POSITION keeps each row's identity
     return joined.with_columns(pl.col(flag).fill_null(False))
 
 
-def _join_units(work: pl.DataFrame, units: pl.DataFrame) -> pl.DataFrame:
+def _join_units(work: pl.LazyFrame, units: pl.DataFrame) -> pl.LazyFrame:
     """Add the Relay property and customer of each row's unit (``KNOWN_*`` columns)."""
-    known = units.select(
-        pl.col("id").cast(pl.Int64).alias("unit_id"),
-        pl.col("property_id").cast(pl.Int64).alias(rules.KNOWN_PROPERTY),
-        pl.col("customer_id").cast(pl.Int64).alias(rules.KNOWN_CUSTOMER),
-        pl.lit(True).alias(rules.KNOWN_UNIT),
-    ).unique("unit_id", keep="first")
-    joined = work.join(known, on="unit_id", how="left", maintain_order="left")
+    known = (
+        units.lazy()
+        .select(
+            pl.col("id").cast(pl.Int64).alias("unit_id"),
+            pl.col("property_id").cast(pl.Int64).alias(rules.KNOWN_PROPERTY),
+            pl.col("customer_id").cast(pl.Int64).alias(rules.KNOWN_CUSTOMER),
+            pl.lit(True).alias(rules.KNOWN_UNIT),
+        )
+        .unique("unit_id", keep="first", maintain_order=True)
+    )
+    joined = work.join(known, on="unit_id", how="left")
     return joined.with_columns(pl.col(rules.KNOWN_UNIT).fill_null(False))
 
 
 def _findings(
     frame: pl.DataFrame,
-    work: pl.DataFrame,
     model: type[pa.DataFrameModel],
-    checks: dict[str, pl.Expr],
+    rule_findings: list[pl.DataFrame],
     kind: str,
 ) -> pl.DataFrame:
     """All findings of one frame: unreadable cells, pandera failures and rule violations."""
     unreadable = _unreadable_findings(frame)
-    found = pl.concat([_schema_findings(frame, model), _rule_findings(work, checks)])
+    found = pl.concat([_schema_findings(frame, model), *rule_findings])
     found = found.join(_reported(unreadable), on=[rules.POSITION, "column"], how="anti")
     found = pl.concat([unreadable, found])
     positions = found[rules.POSITION]
@@ -225,14 +268,19 @@ def _schema_findings(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.
     ).cast(_INTERNAL_FINDING)
 
 
-def _rule_findings(work: pl.DataFrame, checks: dict[str, pl.Expr]) -> pl.DataFrame:
-    """Evaluate every rule in one pass, then build findings from the violating rows only."""
-    violating = (
-        work.lazy()
-        .with_columns(expr.fill_null(False).alias(rule_id) for rule_id, expr in checks.items())
+def _violations(work: pl.LazyFrame, checks: dict[str, pl.Expr]) -> pl.LazyFrame:
+    """The rows that break at least one check: position, one flag per check, reported columns."""
+    reported = {RULES[rule_id].column for rule_id in checks}
+    return (
+        work.with_columns(expr.fill_null(False).alias(rule_id) for rule_id, expr in checks.items())
         .filter(pl.any_horizontal(list(checks)))
-        .collect()
+        .select(rules.POSITION, *checks, *sorted(reported))
+        .sort(rules.POSITION)  # input order, whatever order the work frame has
     )
+
+
+def _rule_findings(violating: pl.DataFrame, checks: Collection[str]) -> pl.DataFrame:
+    """One finding per broken check of each violating row (see ``_violations``)."""
     parts = [_INTERNAL_FINDING.to_frame()]
     for rule_id in checks:  # a loop over rules on the few violating rows, never over all rows
         rule = RULES[rule_id]
@@ -244,7 +292,7 @@ def _rule_findings(work: pl.DataFrame, checks: dict[str, pl.Expr]) -> pl.DataFra
                 pl.lit(rule.column).alias("column"),
                 pl.lit(rule.id).alias("rule"),
                 pl.lit(rule.severity).alias("severity"),
-                _as_text(rule.column, work.schema[rule.column]).alias("value"),
+                _as_text(rule.column, violating.schema[rule.column]).alias("value"),
                 pl.lit(rule.message).alias("message"),
             )
         )
