@@ -24,17 +24,13 @@ import _harness
 import _sandbox
 
 from relay_analytics.api import RelayClient, endpoints
-from relay_analytics.loaders import (
-    DEFAULT_LOAD_CONCURRENCY,
-    UNIT_SCHEMA,
-    load_units,
-    records_to_frame,
-)
+from relay_analytics.frames import UNIT_SCHEMA
+from relay_analytics.loaders import DEFAULT_LOAD_CONCURRENCY, load_units, records_to_frame
 from relay_analytics.sandbox import DEFAULT_API_KEY
 from relay_analytics.sandbox.store import Store
 
 GOAL = 5.0
-#: tmpfs when there is one: the store commits each insert, and fsync on disk makes seeding slow.
+#: tmpfs when there is one, so that writing the seed database does not wait on the disk.
 _SCRATCH = Path("/dev/shm") if Path("/dev/shm").is_dir() else None
 
 
@@ -42,9 +38,9 @@ def seed_units(db: Path, count: int) -> None:
     """Write ``count`` generated units into a sandbox database file."""
     store = Store(db)
     try:
-        for record in _data.unit_records(count):
-            parent = record[endpoints.UNIT_FIELDS["property_id"]]
-            store.insert("units", record, parent_id=parent, record_id=record["id"])
+        store.insert_many(
+            "units", _data.unit_records(count), parent_field=endpoints.UNIT_FIELDS["property_id"]
+        )
     finally:
         store.close()
 

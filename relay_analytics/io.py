@@ -29,11 +29,11 @@ from relay_analytics.frames import (
 OPTIONAL_COLUMNS: Final = frozenset({"remark_codes"})
 
 _PERIOD_PATTERN: Final = r"^\d{4}-(0[1-9]|1[0-2])$"
-_TRUE_TEXT: Final = ("true", "1")
-_FALSE_TEXT: Final = ("false", "0")
+_BOOLEAN_TEXT: Final = {"true": True, "1": True, "false": False, "0": False}
 _CSV_SUFFIXES: Final = frozenset({".csv", ".txt"})
 _PARQUET_SUFFIXES: Final = frozenset({".parquet", ".pq"})
 _JSON_SUFFIXES: Final = frozenset({".json"})
+_PROVENANCE_COLUMNS: Final = (FILE_COLUMN, ROW_COLUMN, UNREADABLE_COLUMN)
 
 
 class InputError(ValueError):
@@ -141,32 +141,84 @@ def canonicalize(
     Columns already of the target dtype pass through; others are read from their text.
     Provenance columns (``_file``, ``_row``, ``_unreadable``) are kept or added.
     """
+    # Fast pass over every row: text cells are parsed as they stand, without trimming or case
+    # folding. The number casts, the anchored period pattern and the exact-case boolean and
+    # (upper-case) enum lookups all refuse a padded or differently cased cell, so a value the
+    # fast pass reads equals the exact reading; a non-null cell it cannot read is a suspect.
+    fast = raw.select(
+        *(
+            _fast_value(name, dtype, raw.schema[name], decimal_comma)
+            for name, dtype in schema.items()
+        ),
+        *_provenance(raw, file),
+    )
+    # Series operations: a frame-level select would first rechunk every column of ``fast``.
+    suspect = pl.zeros(fast.height, pl.Boolean(), eager=True)
+    if UNREADABLE_COLUMN in raw.columns:
+        suspect |= raw[UNREADABLE_COLUMN].list.len() > 0
+    for name, dtype in schema.items():
+        if raw.schema[name] != dtype:
+            suspect |= fast[name].is_null() & raw[name].is_not_null()
+    if not suspect.any():
+        return fast
+    # Only suspect rows pay for the exact reading and the per-cell records (a when/then would
+    # not spare the others: polars evaluates the branch for every row once one row needs it).
+    # The exactly read rows are appended after the fast ones and gathered into their places.
+    cells = raw.filter(suspect).select(schema.names())
+    provenance = fast.filter(suspect).select(_PROVENANCE_COLUMNS)
+    exact = _read_exactly(pl.concat([cells, provenance], how="horizontal"), schema, decimal_comma)
+    order = pl.select(
+        pl.when(suspect)
+        .then(suspect.cum_sum() + (fast.height - 1))
+        .otherwise(pl.int_range(fast.height))
+    ).to_series()
+    return pl.concat([fast, exact], rechunk=False)[order]
+
+
+def _provenance(raw: pl.DataFrame, file: str) -> list[pl.Expr]:
+    """The provenance columns of ``raw``, or else its file, 1-based rows and no unreadable cells."""
+    generated = {
+        FILE_COLUMN: pl.lit(file),
+        ROW_COLUMN: pl.int_range(1, pl.len() + 1, dtype=pl.Int64),
+        UNREADABLE_COLUMN: pl.lit([], dtype=UNREADABLE_DTYPE),
+    }
+    return [
+        pl.col(name) if name in raw.columns else expr.alias(name)
+        for name, expr in generated.items()
+    ]
+
+
+def _fast_value(
+    name: str, dtype: pl.DataType, raw_dtype: pl.DataType, decimal_comma: bool
+) -> pl.Expr:
+    """Column ``name`` as ``dtype``, null wherever the untrimmed cell is not plainly readable."""
+    if raw_dtype == dtype:
+        return pl.col(name)
+    if raw_dtype != pl.String() or dtype == pl.String() or isinstance(dtype, pl.List):
+        # Text and lists accept any cell, so only their exact reading is right.
+        text = _cell_text(pl.col(name), raw_dtype)
+        return _parse(text, dtype, decimal_comma=decimal_comma)[0].alias(name)
+    value, _ = _parse(pl.col(name), dtype, decimal_comma=decimal_comma, fold_case=False)
+    return value.alias(name)
+
+
+def _read_exactly(frame: pl.DataFrame, schema: pl.Schema, decimal_comma: bool) -> pl.DataFrame:
+    """Trim and read every cell of ``frame``, recording each unreadable one in ``_unreadable``."""
     parsed: list[pl.Expr] = []
     unreadable: list[pl.Expr] = []
     for name, dtype in schema.items():
-        if raw.schema[name] == dtype:
+        if frame.schema[name] == dtype:
             parsed.append(pl.col(name))
             continue
-        text = _cell_text(pl.col(name), raw.schema[name])
+        text = _cell_text(pl.col(name), frame.schema[name])
         value, reason = _parse(text, dtype, decimal_comma=decimal_comma)
         parsed.append(value.alias(name))
         cell = pl.struct(column=pl.lit(name), value=text, reason=pl.lit(reason))
         unreadable.append(pl.when(text.is_not_null() & value.is_null()).then(cell))
-    if UNREADABLE_COLUMN in raw.columns:
-        unreadable.append(pl.col(UNREADABLE_COLUMN))
-    findings = (
-        pl.concat_list(unreadable).list.drop_nulls()
-        if unreadable
-        else pl.lit([], dtype=UNREADABLE_DTYPE)
+    findings = pl.concat_list(*unreadable, pl.col(UNREADABLE_COLUMN)).list.drop_nulls()
+    return frame.select(
+        *parsed, FILE_COLUMN, ROW_COLUMN, findings.cast(UNREADABLE_DTYPE).alias(UNREADABLE_COLUMN)
     )
-    provenance = [
-        pl.col(FILE_COLUMN) if FILE_COLUMN in raw.columns else pl.lit(file).alias(FILE_COLUMN),
-        pl.col(ROW_COLUMN)
-        if ROW_COLUMN in raw.columns
-        else pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias(ROW_COLUMN),
-        findings.cast(UNREADABLE_DTYPE).alias(UNREADABLE_COLUMN),
-    ]
-    return raw.select(*parsed, *provenance)
 
 
 def _cell_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
@@ -177,8 +229,13 @@ def _cell_text(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     return pl.when(text.str.len_bytes() > 0).then(text)
 
 
-def _parse(text: pl.Expr, dtype: pl.DataType, *, decimal_comma: bool) -> tuple[pl.Expr, str]:
-    """The expression reading ``text`` as ``dtype`` (null when unreadable) and why it may fail."""
+def _parse(
+    text: pl.Expr, dtype: pl.DataType, *, decimal_comma: bool, fold_case: bool = True
+) -> tuple[pl.Expr, str]:
+    """The expression reading ``text`` as ``dtype`` (null when unreadable) and why it may fail.
+
+    Without ``fold_case``, booleans and enum members are read in their canonical case only.
+    """
     if dtype == pl.Int64():
         return text.cast(pl.Int64(), strict=False), "not a whole number"
     if dtype == pl.Float64():
@@ -193,15 +250,16 @@ def _parse(text: pl.Expr, dtype: pl.DataType, *, decimal_comma: bool) -> tuple[p
         reason = "not a number (decimal mark '.', or ',' in ;-separated files; no thousands marks)"
         return text.cast(pl.Float64(), strict=False), reason
     if dtype == pl.Date():
-        month = pl.when(text.str.contains(_PERIOD_PATTERN)).then(text + "-01")
-        return month.str.to_date("%Y-%m-%d", strict=False), "not a month in YYYY-MM form"
+        month = pl.when(text.str.contains(_PERIOD_PATTERN)).then(text)
+        return month.str.to_date(frames.PERIOD_FORMAT, strict=False), "not a month in YYYY-MM form"
     if dtype == pl.Boolean():
-        lower = text.str.to_lowercase()
-        value = pl.when(lower.is_in(_TRUE_TEXT)).then(True).when(lower.is_in(_FALSE_TEXT))
-        return value.then(False).cast(pl.Boolean()), "not true/false or 1/0"
+        cells = text.str.to_lowercase() if fold_case else text
+        value = cells.replace_strict(_BOOLEAN_TEXT, default=None, return_dtype=pl.Boolean())
+        return value, "not true/false or 1/0"
     if isinstance(dtype, pl.Enum):
         allowed = ", ".join(dtype.categories.to_list())
-        return text.str.to_uppercase().cast(dtype, strict=False), f"not one of {allowed}"
+        members = text.str.to_uppercase() if fold_case else text
+        return members.cast(dtype, strict=False), f"not one of {allowed}"
     if isinstance(dtype, pl.List):
         codes = text.fill_null("").str.split("|").list.eval(pl.element().str.strip_chars())
         return codes.list.eval(pl.element().filter(pl.element() != "")), "not a |-separated list"
@@ -313,7 +371,7 @@ def _read_arge(
         msc_name=pl.lit(msc_name), _file=pl.lit(str(path))
     )
     return canonicalize(
-        resolved.select(*schema.names(), FILE_COLUMN, ROW_COLUMN, UNREADABLE_COLUMN),
+        resolved.select(*schema.names(), *_PROVENANCE_COLUMNS),
         schema,
         file=str(path),
     )

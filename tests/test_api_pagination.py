@@ -1,4 +1,4 @@
-"""Limit/offset paging: stops on a short or empty page; parallel windows give the same rows."""
+"""Limit/offset paging: stops on a short or empty page; pages in parallel give the same rows."""
 
 from __future__ import annotations
 
@@ -54,6 +54,23 @@ def test_parallel_windows_give_the_same_rows_as_sequential(size: int, concurrenc
     assert fetch_all_pages(collection, 10, concurrency) == collection.records
     # Bounded: never more than one window past the end.
     assert len(collection.asked) <= size // 10 + concurrency
+
+
+def test_a_slow_page_does_not_hold_back_the_pages_after_it() -> None:
+    # Two pages in flight: the first page answers only once offset 30 has been asked for,
+    # which a sliding window reaches through the other slot (10, 20, 30) while the first
+    # page is still in flight; windows of two pages would wait for it first.
+    collection = FakeCollection(45)
+    later_page_asked = threading.Event()
+
+    def first_page_slow(limit: int, offset: int) -> list[Record]:
+        if offset == 30:
+            later_page_asked.set()
+        if offset == 0 and not later_page_asked.wait(timeout=10):
+            raise AssertionError("the pages after a slow page waited for it")
+        return collection(limit, offset)
+
+    assert fetch_all_pages(first_page_slow, 10, 2) == collection.records
 
 
 def test_records_repeated_across_pages_are_kept_once_in_order() -> None:

@@ -7,6 +7,7 @@ from typing import cast
 
 import polars as pl
 
+from relay_analytics.charts._labels import STATUSES
 from relay_analytics.frames import PERIOD_FORMAT
 from relay_analytics.periods import add_months
 
@@ -75,14 +76,21 @@ def latest_period(rows: pl.DataFrame) -> dt.date:
     return cast(dt.date, rows["period"].max())
 
 
-def status(estimated: pl.Expr, errors: pl.Expr) -> pl.Expr:
-    """measured / estimated / error / missing for a record (missing when there is none)."""
+def status_rank(estimated: pl.Expr, errors: pl.Expr) -> pl.Expr:
+    """A record's status as its index in STATUSES, so the worst of several is the maximum."""
     return (
         pl.when(errors.is_null())
-        .then(pl.lit("missing"))
+        .then(pl.lit(STATUSES.index("missing")))
         .when(errors)
-        .then(pl.lit("error"))
+        .then(pl.lit(STATUSES.index("error")))
         .when(estimated)
-        .then(pl.lit("estimated"))
-        .otherwise(pl.lit("measured"))
+        .then(pl.lit(STATUSES.index("estimated")))
+        .otherwise(pl.lit(STATUSES.index("measured")))
+    )
+
+
+def status(estimated: pl.Expr, errors: pl.Expr) -> pl.Expr:
+    """measured / estimated / error / missing for a record (missing when there is none)."""
+    return status_rank(estimated, errors).replace_strict(
+        dict(enumerate(STATUSES)), return_dtype=pl.String
     )

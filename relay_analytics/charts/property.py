@@ -15,7 +15,7 @@ from relay_analytics.charts._select import (
     as_period,
     month_text,
     months,
-    status,
+    status_rank,
 )
 from relay_analytics.charts._style import FLAG_COLOURS, series_colour, status_scale
 from relay_analytics.frames import CONSUMPTION_SCHEMA
@@ -136,14 +136,13 @@ def completeness_heatmap(
         raise ChartDataError(
             f"no consumption records for property_id={property_id}, service={service}"
         )
-    cells = _unit_month_statuses(records)
     if property_id is None:
         row_column, row_label = "property_id", label(lang, "property")
         what = label(lang, "heatmap_properties")
-        cells = cells.group_by("property_id", "period").agg(severity=pl.col("severity").max())
     else:
         row_column, row_label = "unit_id", label(lang, "unit")
         what = label(lang, "heatmap_units", property=property_id)
+    cells = _cell_statuses(records, row_column)
     data, shown, total = _worst_rows(cells, row_column, max_cells)
     data = data.select(
         row=pl.format("{} {}", pl.lit(row_label), pl.col(row_column)),
@@ -174,25 +173,41 @@ def completeness_heatmap(
     return chart
 
 
-def _unit_month_statuses(records: pl.DataFrame) -> pl.DataFrame:
-    """property_id, unit_id, period, severity (index into STATUSES) for every unit and month.
+def _cell_statuses(records: pl.DataFrame, row_column: str) -> pl.DataFrame:
+    """``row_column``, period, severity (index into STATUSES) for every row and month.
 
-    A unit-month is missing when any service the unit reports in some month has no record then.
+    A row is a unit or a property, and its cell in a month is the worst status of the unit's (or
+    property's units') series that month, where a series is one service of one unit and is missing
+    in a month it has no record in. Rather than filling a series x months grid (millions of
+    cells for a million records) and reducing it, this aggregates records per cell first and
+    counts the series seen in a cell: fewer than the row has means one is missing. Only the
+    rows x months grid is built, to draw cells without any record.
     """
-    series = ["property_id", "unit_id", "service"]
-    observed = records.group_by(*series, "period").agg(
-        severity=status(pl.col("estimated"), pl.col("errors"))
-        .replace_strict({name: rank for rank, name in enumerate(_STATUSES)})
-        .max()
+    # A series is numbered by the position of its first record.
+    keyed = records.lazy().with_row_index("series").select(
+        row_column,
+        "period",
+        pl.col("series").first().over("property_id", "unit_id", "service"),
+        severity=status_rank(pl.col("estimated"), pl.col("errors")),
     )
-    first = cast(dt.date, observed["period"].min())
-    last = cast(dt.date, observed["period"].max())
-    grid = observed.select(series).unique().join(months(first, last), how="cross")
+    observed = keyed.group_by(row_column, "period").agg(
+        pl.col("severity").max(), seen=pl.col("series").n_unique()
+    )
+    rows = keyed.group_by(row_column).agg(series=pl.col("series").n_unique())
+    first = cast(dt.date, records["period"].min())
+    last = cast(dt.date, records["period"].max())
+    missing = pl.lit(_STATUSES.index("missing"))
     return (
-        grid.join(observed, on=[*series, "period"], how="left")
-        .with_columns(pl.col("severity").fill_null(_STATUSES.index("missing")))
-        .group_by("property_id", "unit_id", "period")
-        .agg(pl.col("severity").max())
+        rows.join(months(first, last).lazy(), how="cross")
+        .join(observed, on=[row_column, "period"], how="left")
+        .select(
+            row_column,
+            "period",
+            severity=pl.max_horizontal(
+                "severity", pl.when(pl.col("seen").fill_null(0) < pl.col("series")).then(missing)
+            ),
+        )
+        .collect()
     )
 
 

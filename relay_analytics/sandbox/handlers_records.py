@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
@@ -102,11 +103,19 @@ async def create_properties(store: Store, request: Request) -> Response:
     return JSONResponse({COLLECTION_KEYS["create_properties"]: saved}, status_code=201)
 
 
+def page_response(name: str, bodies: list[str]) -> Response:
+    """``{"<collection key>": [...]}`` around stored JSON texts, which are sent as they are."""
+    # Decoding each stored record and encoding it again cost 0.6 ms per page of 100 units.
+    key = json.dumps(COLLECTION_KEYS[name])
+    return Response("{" + key + ":[" + ",".join(bodies) + "]}", media_type="application/json")
+
+
 async def get_properties(store: Store, request: Request) -> Response:
     """GetProperties: one page, ordered by id."""
     limit, offset = pagination(request)
-    page = store.page("properties", limit=limit, offset=offset)
-    return JSONResponse({COLLECTION_KEYS["get_properties"]: page})
+    return page_response(
+        "get_properties", store.page_json("properties", limit=limit, offset=offset)
+    )
 
 
 def _property(store: Store, request: Request) -> dict[str, Any]:
@@ -133,15 +142,15 @@ async def delete_property(store: Store, request: Request) -> Response:
 async def get_units(store: Store, request: Request) -> Response:
     """GetUnits: one page, ordered by id."""
     limit, offset = pagination(request)
-    page = store.page("units", limit=limit, offset=offset)
-    return JSONResponse({COLLECTION_KEYS["get_units"]: page})
+    return page_response("get_units", store.page_json("units", limit=limit, offset=offset))
 
 
 async def get_msc_units(store: Store, request: Request) -> Response:
     """GetMscUnits: one page of the units that have an mscNumber, ordered by id."""
     limit, offset = pagination(request)
-    page = store.page("units", limit=limit, offset=offset, with_field=UNIT_FIELDS["msc_number"])
-    return JSONResponse({COLLECTION_KEYS["get_msc_units"]: page})
+    msc_number = UNIT_FIELDS["msc_number"]
+    page = store.page_json("units", limit=limit, offset=offset, with_field=msc_number)
+    return page_response("get_msc_units", page)
 
 
 def check_eed_rules(body: dict[str, Any]) -> None:

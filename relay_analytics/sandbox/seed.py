@@ -28,9 +28,8 @@ def load_sample(kind: str) -> list[dict[str, Any]]:
 def seed_store(store: Store) -> None:
     """Insert the sample records with their own ids (units under their property)."""
     for kind in SEED_FILES:
-        for record in load_sample(kind):
-            address = record.get(ADDRESS_KEY)
-            if address is not None:
-                store.insert("addresses", address, record_id=address["id"])
-            parent = record[UNIT_FIELDS["property_id"]] if kind == "units" else None
-            store.insert(kind, record, parent_id=parent, record_id=record["id"])
+        records = load_sample(kind)
+        addresses = [r[ADDRESS_KEY] for r in records if r.get(ADDRESS_KEY) is not None]
+        store.insert_many("addresses", addresses)
+        parent = UNIT_FIELDS["property_id"] if kind == "units" else None
+        store.insert_many(kind, records, parent_field=parent)

@@ -33,6 +33,9 @@ SERIES: Final = "_series"  # id of (ids, msc_name, service, unit_of_measure): on
 SERVICE_SERIES: Final = "_service_series"  # id of (ids, msc_name, service), any unit of measure
 MONTH: Final = "_month"  # periods.month_index(period)
 SERIES_MONTH: Final = "_series_month"  # (series, month) as one int, increasing down the frame
+SERVICE_MONTH: Final = "_service_month"  # (service series, month) as one int, spaced alike
+LAST_YEAR_AMOUNT: Final = "_last_year_amount"  # the series' amount twelve months earlier
+KWH_RECORDED: Final = "_kwh_recorded"  # a KWH record exists for the service series and month
 # ... of the row frames only:
 HAS_BENCHMARK: Final = "_has_benchmark"  # a benchmark exists for the key and service
 HAS_CONSUMPTION: Final = "_has_consumption"  # a consumption exists for the key and service
@@ -210,16 +213,22 @@ def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict
     return checks
 
 
+def series_lookups() -> dict[str, pl.Expr]:
+    """Helper columns of the series frame found by binary search, computed once before the rules.
+
+    Needs SERIES_MONTH and SERVICE_MONTH; the series rules read the columns it adds.
+    """
+    return {LAST_YEAR_AMOUNT: _last_year_amount(), KWH_RECORDED: _kwh_recorded()}
+
+
 def series_checks(thresholds: Thresholds) -> dict[str, pl.Expr]:
     """Rules over a consumption's monthly series (needs the sorted series frame); all warnings."""
     t = thresholds
-    amount = pl.col("amount")
+    amount, last_year = pl.col("amount"), pl.col(LAST_YEAR_AMOUNT)
     return {
         "kwh_missing": _heating_or_hot_water()
         & (pl.col("unit_of_measure") != "KWH")
-        & ~_service_month().is_in(
-            _service_month().filter(pl.col("unit_of_measure") == "KWH").implode()
-        ),
+        & ~pl.col(KWH_RECORDED),
         # The first month of a unit of measure is later than the service's first month.
         "unit_of_measure_changed": (pl.col(SERIES) != pl.col(SERIES).shift(1))
         & (pl.col(MONTH) > pl.col(MONTH).min().over(SERVICE_SERIES)),
@@ -227,9 +236,9 @@ def series_checks(thresholds: Thresholds) -> dict[str, pl.Expr]:
         "estimated_streak": _streak(pl.col("estimated"), t.estimated_streak_months),
         "month_over_month_jump": _month_over_month_jump(t),
         "year_over_year_jump": _usable(amount)
-        & _usable(_last_year_amount())
-        & (_last_year_amount() > 0)
-        & ((amount / _last_year_amount() - 1).abs() > t.year_over_year_max_change),
+        & _usable(last_year)
+        & (last_year > 0)
+        & ((amount / last_year - 1).abs() > t.year_over_year_max_change),
         "summer_heating_high": _summer_heating_high(t),
         "hot_water_zero_streak": (pl.col("service") == "HOT_WATER")
         & _streak(amount == 0, t.hot_water_zero_months),
@@ -268,13 +277,13 @@ def _previous_month_amount() -> pl.Expr:
 
 def _month_over_month_jump(t: Thresholds) -> pl.Expr:
     """Ratio to the previous month, divided by the ratio of degree-day shares for HEATING."""
-    share = dict(zip(range(1, 13), t.degree_day_shares, strict=True))
-    month = pl.col("period").dt.month()
-    previous_month = (month + 10) % 12 + 1
-    seasonal = month.replace_strict(share, return_dtype=pl.Float64) / previous_month.replace_strict(
-        share, return_dtype=pl.Float64
+    shares = t.degree_day_shares  # January first; shares[month - 2] is the previous month's
+    seasonal = {month: shares[month - 1] / shares[month - 2] for month in range(1, 13)}
+    expected = (
+        pl.when(pl.col("service") == "HEATING")
+        .then(pl.col("period").dt.month().replace_strict(seasonal, return_dtype=pl.Float64))
+        .otherwise(1.0)
     )
-    expected = pl.when(pl.col("service") == "HEATING").then(seasonal).otherwise(1.0)
     previous = _previous_month_amount()
     adjusted = pl.col("amount") / previous / expected
     return (
@@ -314,17 +323,27 @@ def _last_year_amount() -> pl.Expr:
     with_amount = pl.col("amount").is_not_null()
     target = pl.col(SERIES_MONTH) - 12
     keys = pl.col(SERIES_MONTH).filter(with_amount)
-    found = keys.search_sorted(target, side="right").cast(pl.Int64) - 1
-    found = pl.when(found >= 0).then(found)  # null: no record that early
+    # Clipped to the first record when none is that early: its key then differs from target.
+    found = (keys.search_sorted(target, side="right").cast(pl.Int64) - 1).clip(0)
     row = pl.int_range(pl.len(), dtype=pl.Int64)
-    rows_up = row - row.filter(with_amount).gather(found)
-    is_last_year = (keys.gather(found) == target) & (rows_up <= 12)
-    return pl.when(is_last_year).then(pl.col("amount").filter(with_amount).gather(found))
+    rows_up = row - row.filter(with_amount).gather(found, null_on_oob=True)
+    is_last_year = (keys.gather(found, null_on_oob=True) == target) & (rows_up <= 12)
+    return pl.when(is_last_year).then(
+        pl.col("amount").filter(with_amount).gather(found, null_on_oob=True)
+    )
 
 
-def _service_month() -> pl.Expr:
-    """One integer per (service series, month); a set lookup of it beats a window (10x)."""
-    return pl.col(SERVICE_SERIES) * 1_000_000 + pl.col(MONTH)
+def _kwh_recorded() -> pl.Expr:
+    """A KWH record exists for the row's service series and month.
+
+    In each service series the KWH records are one block sorted by month, so SERVICE_MONTH
+    increases down the KWH records and one binary search finds the month (a set lookup of
+    every row costs four times as much, measured).
+    """
+    key = pl.col(SERVICE_MONTH)
+    kwh_keys = key.filter(pl.col("unit_of_measure") == "KWH")
+    found = kwh_keys.search_sorted(key, side="left")
+    return (kwh_keys.gather(found, null_on_oob=True) == key).fill_null(False)
 
 
 def _excess_precision(max_decimals: int) -> pl.Expr:

@@ -156,7 +156,10 @@ def _series_frame(cons: pl.DataFrame) -> pl.LazyFrame:
     # "SERIES_MONTH - 12" stays within the series and the column increases down the frame.
     month = pl.col(rules.MONTH) - pl.col(rules.MONTH).min()
     spacing = month.max() + 13
-    return series.with_columns((pl.col(rules.SERIES) * spacing + month).alias(rules.SERIES_MONTH))
+    return series.with_columns(
+        (pl.col(rules.SERIES) * spacing + month).alias(rules.SERIES_MONTH),
+        (pl.col(rules.SERVICE_SERIES) * spacing + month).alias(rules.SERVICE_MONTH),
+    ).with_columns(**rules.series_lookups())
 
 
 def _series_id(keys: Collection[str]) -> pl.Expr:
