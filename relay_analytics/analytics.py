@@ -2,7 +2,8 @@
 
 HeizkostenV §6a(2) asks each monthly consumption information to compare the month with the same
 user's previous month, the same month of the previous year and a normed average user. This module
-computes those comparisons for every record at once, with joins on shifted periods.
+computes those comparisons for every record at once: each record key becomes one integer id,
+and the ids one and twelve months earlier are looked up in a sorted index of the ids.
 """
 
 from __future__ import annotations
@@ -69,35 +70,21 @@ def period_over_period(cons: pl.DataFrame, bench: pl.DataFrame | None = None) ->
     current_ids, benchmark_ids = _record_ids(current, benchmarks)
     _require_unique(current, current_ids, "consumptions")
     _require_unique(benchmarks, benchmark_ids, "benchmarks")
-    # The joins run on narrow frames (the id and the compared values). Every right side has one
-    # row per id, so each left join keeps the rows of ``current`` one to one and in order, and
-    # the compared values are then placed beside ``current``.
-    records = _join_ids(current_ids)
-    comparisons = pl.concat(
-        [records, current.lazy().select("amount", "estimated")], how="horizontal"
-    )
-    benchmark_amounts = pl.concat(
-        [_join_ids(benchmark_ids), benchmarks.lazy().select(benchmark_amount="amount")],
-        how="horizontal",
-    )
-    compared = (
-        records.join(
-            _shifted(comparisons, months=1, prefix="previous"),
-            on=_JOIN_ID,
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            _shifted(comparisons, months=12, prefix="last_year"),
-            on=_JOIN_ID,
-            how="left",
-            maintain_order="left",
-        )
-        .join(benchmark_amounts, on=_JOIN_ID, how="left", maintain_order="left")
-        .drop(_JOIN_ID)
-    )
+    # A null in a key matches nothing, as in a join on the key columns.
+    wanted = current_ids.select(pl.when("complete").then("record")).to_series()
+    records = _sorted_ids(current_ids)
+    previous = _rows_with(records, wanted - 1)
+    last_year = _rows_with(records, wanted - 12)
+    benchmark = _rows_with(_sorted_ids(benchmark_ids), wanted)
     frame = (
-        pl.concat([current.lazy(), compared], how="horizontal")
+        current.lazy()
+        .with_columns(
+            previous_amount=pl.col("amount").gather(previous),
+            previous_estimated=pl.col("estimated").gather(previous),
+            last_year_amount=pl.col("amount").gather(last_year),
+            last_year_estimated=pl.col("estimated").gather(last_year),
+            benchmark_amount=benchmarks["amount"].gather(benchmark),
+        )
         .with_columns(
             previous_missing=pl.col("previous_amount").is_null(),
             last_year_missing=pl.col("last_year_amount").is_null(),
@@ -111,47 +98,52 @@ def period_over_period(cons: pl.DataFrame, bench: pl.DataFrame | None = None) ->
     return frame.collect()
 
 
-#: The join key column of the narrow frames (never part of the result).
-_JOIN_ID: Final = "_record_id"
-
-
 def _record_ids(current: pl.DataFrame, bench: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Per row of each frame: ``record``, an Int64 equal exactly when record keys are equal,
-    and ``complete``, whether the key has no null.
+    """Per row of each frame, ``record``: an Int64 that is equal exactly where the record keys
+    are (nulls included), and ``complete``: whether the key has no null.
 
     Joining on the seven key columns (Date, String and Enum among them) took seconds at a million
-    rows; one integer key joins several times faster. The id is ``series * span + slot``: series
-    (the key without the period) are numbered densely over both frames, so a consumption and its
-    benchmark get the same id; the slot is 0 for a null period, else 1 + months since the first
-    period. ``span`` leaves 12 free slots after the last period, so a record moved up to a year
-    later never reaches the next series. Periods are first days of months (periods.py), so the
-    month stands for the period.
+    rows; one integer key is found several times faster. The id is ``series * span + slot``. A
+    series (the key without the period) is numbered by the position of its first record across
+    both frames, so a consumption and its benchmark share ids. The slot is 0 for a null period,
+    else 1 + months since the first period; ``span`` leaves 12 free slots after the last period,
+    so a record moved up to a year later never reaches the next series. Periods are first days
+    of months (periods.py), so the month stands for the period. The product stays far below
+    2**63: positions are row counts and ``span`` is at most a few million months.
     """
     keys = pl.concat([current.select(RECORD_KEY), bench.select(RECORD_KEY)])
     month = month_index(pl.col("period"))
     first, last = keys.select(first=month.min(), last=month.max()).row(0)
-    first = first or 0
-    span = (last or first) - first + 14
-    ids = keys.select(
-        record=pl.struct(SERIES_KEY).rank("dense").cast(pl.Int64) * span
-        + (month - first + 1).fill_null(0),
+    if first is None:  # no period at all: every slot is 0
+        first = last = 0
+    # A window over the key columns, not a dense rank of their struct: ranking sorts row-encoded
+    # keys and took seconds on unsorted input.
+    series = pl.col("position").cast(pl.Int64).first().over(SERIES_KEY)
+    ids = keys.with_row_index("position").select(
+        record=series * (last - first + 14) + (month - first + 1).fill_null(0),
         complete=pl.all_horizontal(pl.col(RECORD_KEY).is_not_null()),
     )
     return ids.head(current.height), ids.tail(bench.height)
 
 
-def _join_ids(ids: pl.DataFrame) -> pl.LazyFrame:
-    """The ids to join on; null where the key has a null, which like a null key matches nothing."""
-    return ids.lazy().select(pl.when("complete").then("record").alias(_JOIN_ID))
+def _sorted_ids(ids: pl.DataFrame) -> pl.DataFrame:
+    """``record`` and ``row`` (its position) of the rows whose key has no null, by ``record``."""
+    return ids.with_row_index("row").filter("complete").select("record", "row").sort("record")
 
 
-def _shifted(comparisons: pl.LazyFrame, *, months: int, prefix: str) -> pl.LazyFrame:
-    """The records moved ``months`` later, so each lines up with the month it is compared with."""
-    return comparisons.select(
-        pl.col(_JOIN_ID) + months,
-        pl.col("amount").alias(f"{prefix}_amount"),
-        pl.col("estimated").alias(f"{prefix}_estimated"),
-    )
+def _rows_with(index: pl.DataFrame, wanted: pl.Series) -> pl.Series:
+    """For each wanted id, the row that has it in :func:`_sorted_ids`' ``index``, else null.
+
+    A binary search in the sorted ids instead of a left join on them: on input grouped by series
+    (as files are) the search walks memory in order, and period_over_period ran 1.7x faster at a
+    million rows than with joins on the same ids; on shuffled input the two are equal.
+    """
+    if index.is_empty():
+        return pl.repeat(None, wanted.len(), dtype=index["row"].dtype, eager=True)
+    ids = index["record"]
+    at = ids.search_sorted(wanted).clip(upper_bound=index.height - 1)
+    found = (ids.gather(at) == wanted).fill_null(False)
+    return index["row"].gather(at).zip_with(found, pl.Series([None], dtype=index["row"].dtype))
 
 
 def _differences(reference: str, name: str) -> dict[str, pl.Expr]:
@@ -162,7 +154,7 @@ def _differences(reference: str, name: str) -> dict[str, pl.Expr]:
 
 
 def _require_unique(frame: pl.DataFrame, ids: pl.DataFrame, what: str) -> None:
-    """Raise when a record key repeats: a join would then pair every copy with every other."""
+    """Raise when a record key repeats: the record a month is compared with would be ambiguous."""
     duplicated = frame.filter(ids["record"].is_duplicated())
     if duplicated.is_empty():
         return

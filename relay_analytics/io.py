@@ -172,7 +172,10 @@ def canonicalize(
         .then(suspect.cum_sum() + (fast.height - 1))
         .otherwise(pl.int_range(fast.height))
     ).to_series()
-    return pl.concat([fast, exact], rechunk=False)[order]
+    # Column by column, each rechunked first: polars 2.1 gathers from a list column split in
+    # chunks a hundred times slower (1.5 s instead of 0.01 s for a million rows).
+    combined = pl.concat([fast, exact], rechunk=False)
+    return pl.DataFrame([column.rechunk().gather(order) for column in combined.get_columns()])
 
 
 def _provenance(raw: pl.DataFrame, file: str) -> list[pl.Expr]:

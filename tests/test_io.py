@@ -399,3 +399,18 @@ def test_a_corrupted_cell_is_reported_at_its_row(
     assert (target + 1, column, "unreadable_value", garbage) in errors.select(
         "row", "column", "rule", "value"
     ).rows()
+
+
+def test_padded_and_differently_cased_cells_read_like_clean_ones(tmp_path: Path) -> None:
+    # Clean cells take the fast parse, padded or cased ones the exact one: same values either way.
+    untidy = " 1 , 10,100 , 2024-11 ,ista, heating ,kwh, 612.5 ,TRUE, False ,0, "
+    rows = [GOOD_LINE, untidy, GOOD_LINE.replace("612.5", "abc")]
+    frame = read_consumptions(write_text(tmp_path / "c.csv", "\n".join([HEADER, *rows]) + "\n"))
+    clean, padded, bad = canonical(frame).iter_rows()
+    assert padded == clean
+    assert frame["_row"].to_list() == [1, 2, 3]
+    assert frame["_unreadable"].to_list()[:2] == [[], []]
+    assert bad[7] is None
+    assert frame["_unreadable"][2].to_list() == [
+        {"column": "amount", "value": "abc", "reason": frame["_unreadable"][2][0]["reason"]}
+    ]

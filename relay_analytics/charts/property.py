@@ -184,11 +184,15 @@ def _cell_statuses(records: pl.DataFrame, row_column: str) -> pl.DataFrame:
     rows x months grid is built, to draw cells without any record.
     """
     # A series is numbered by the position of its first record.
-    keyed = records.lazy().with_row_index("series").select(
-        row_column,
-        "period",
-        pl.col("series").first().over("property_id", "unit_id", "service"),
-        severity=status_rank(pl.col("estimated"), pl.col("errors")),
+    keyed = (
+        records.lazy()
+        .with_row_index("series")
+        .select(
+            row_column,
+            "period",
+            pl.col("series").first().over("property_id", "unit_id", "service"),
+            severity=status_rank(pl.col("estimated"), pl.col("errors")),
+        )
     )
     observed = keyed.group_by(row_column, "period").agg(
         pl.col("severity").max(), seen=pl.col("series").n_unique()

@@ -7,7 +7,8 @@ docs/rules.md). A rule's expression is true on a violating row. Two kinds of *wo
 - row rules (``record_checks``, ``reference_checks``, ``benchmark_checks``,
   ``consumption_checks``) run on the frame in its input order; they do not depend on it;
 - series rules (``series_checks``, all warnings) run on a narrow copy of the consumptions sorted
-  once by series and month, so that they are shifts and lookups rather than windows.
+  once by series and month, so that they are shifts and lookups rather than windows;
+- property-month rules (``property_month_checks``, warnings) run on one row per property-month.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ SERIES_MONTH: Final = "_series_month"  # (series, month) as one int, increasing 
 SERVICE_MONTH: Final = "_service_month"  # (service series, month) as one int, spaced alike
 LAST_YEAR_AMOUNT: Final = "_last_year_amount"  # the series' amount twelve months earlier
 KWH_RECORDED: Final = "_kwh_recorded"  # a KWH record exists for the service series and month
+# ... of the property-month frame (one row per PROPERTY_MONTH, at its first record's POSITION):
+PROPERTY_MONTH: Final = ("property_id", "msc_name", "period")
+ESTIMATED_SHARE: Final = "_estimated_share"  # share of the property-month's records estimated
 # ... of the row frames only:
 HAS_BENCHMARK: Final = "_has_benchmark"  # a benchmark exists for the key and service
 HAS_CONSUMPTION: Final = "_has_consumption"  # a consumption exists for the key and service
@@ -187,10 +191,9 @@ def benchmark_checks(thresholds: Thresholds) -> dict[str, pl.Expr]:
 
 
 def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict[str, pl.Expr]:
-    """Row rules of consumption rows (any row order; needs POSITION, HAS_BENCHMARK)."""
+    """Row rules of consumption rows (any row order; needs HAS_BENCHMARK with benchmarks)."""
     t = thresholds
     amount, service = pl.col("amount"), pl.col("service")
-    property_month = ("property_id", "msc_name", "period")
     checks = {
         "amount_missing": ~pl.col("errors") & amount.is_null(),
         "amount_with_errors": pl.col("errors") & amount.is_not_null(),
@@ -198,11 +201,6 @@ def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict
         "remark_code_unknown": pl.col("remark_codes")
         .list.eval(~pl.element().is_in(frames.REMARK_CODES))
         .list.any(),
-        # Both windows share one grouping; POSITION makes "first row" independent of row order.
-        "estimated_share_high": (
-            pl.col("estimated").mean().over(property_month) > t.estimated_share_max
-        )
-        & (pl.col(POSITION) == pl.col(POSITION).min().over(property_month)),
         "winter_heating_zero": (service == "HEATING") & (amount == 0) & _in_months(t.winter_months),
         "cooling_in_winter": (service == "COOLING")
         & (amount > 0)
@@ -211,6 +209,11 @@ def consumption_checks(thresholds: Thresholds, *, with_benchmarks: bool) -> dict
     if with_benchmarks:
         checks["benchmark_missing"] = _heating_or_hot_water() & ~pl.col(HAS_BENCHMARK)
     return checks
+
+
+def property_month_checks(thresholds: Thresholds) -> dict[str, pl.Expr]:
+    """Rules over property-months (needs the property-month frame); all warnings."""
+    return {"estimated_share_high": pl.col(ESTIMATED_SHARE) > thresholds.estimated_share_max}
 
 
 def series_lookups() -> dict[str, pl.Expr]:

@@ -70,8 +70,15 @@ def validate_eed(
         | rules.consumption_checks(thresholds, with_benchmarks=bench is not None)
     )
     passes = [_Pass("consumptions", cons_rows, _only(cons_checks, warnings))]
-    if warnings:  # every series rule is a warning: the gate skips the sort, most of the cost
-        passes.append(_Pass("consumptions", _series_frame(cons), rules.series_checks(thresholds)))
+    if warnings:  # series and property-month rules are warnings: the gate skips the sort
+        passes += [
+            _Pass("consumptions", _series_frame(cons), rules.series_checks(thresholds)),
+            _Pass(
+                "consumptions",
+                _property_month_frame(cons),
+                rules.property_month_checks(thresholds),
+            ),
+        ]
 
     if bench is not None:
         bench_rows = _row_frame(bench)
@@ -85,9 +92,12 @@ def validate_eed(
         passes.append(_Pass("benchmarks", bench_rows, _only(bench_checks, warnings)))
 
     violating = pl.collect_all([_violations(p.work, p.checks) for p in passes], engine=_ENGINE)
+    inputs = {"consumptions": cons, "benchmarks": bench}
     found: dict[str, list[pl.DataFrame]] = {"consumptions": [], "benchmarks": []}
     for rule_pass, rows in zip(passes, violating, strict=True):
-        found[rule_pass.kind].append(_rule_findings(rows, rule_pass.checks))
+        frame = inputs[rule_pass.kind]
+        assert frame is not None  # a benchmark pass exists only with benchmarks
+        found[rule_pass.kind].append(_rule_findings(frame, rows, rule_pass.checks))
     findings = [_findings(cons, ConsumptionModel, found["consumptions"], "consumptions")]
     if bench is not None:
         findings.append(_findings(bench, BenchmarkModel, found["benchmarks"], "benchmarks"))
@@ -126,6 +136,18 @@ def _row_frame(frame: pl.DataFrame) -> pl.LazyFrame:
     return frame.lazy().select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
         *(name for name in frame.columns if not name.startswith("_")),
+    )
+
+
+def _property_month_frame(cons: pl.DataFrame) -> pl.LazyFrame:
+    """One row per property-month: its first record's position and its share of estimates."""
+    return (
+        _row_frame(cons)
+        .group_by(rules.PROPERTY_MONTH)
+        .agg(
+            pl.col(rules.POSITION).min(),
+            pl.col("estimated").mean().alias(rules.ESTIMATED_SHARE),
+        )
     )
 
 
@@ -272,30 +294,35 @@ def _schema_findings(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.
 
 
 def _violations(work: pl.LazyFrame, checks: dict[str, pl.Expr]) -> pl.LazyFrame:
-    """The rows that break at least one check: position, one flag per check, reported columns."""
-    reported = {RULES[rule_id].column for rule_id in checks}
+    """The positions of rows that break at least one check, with one flag per check."""
     return (
-        work.with_columns(expr.fill_null(False).alias(rule_id) for rule_id, expr in checks.items())
+        work.select(
+            rules.POSITION,
+            *(expr.fill_null(False).alias(rule_id) for rule_id, expr in checks.items()),
+        )
         .filter(pl.any_horizontal(list(checks)))
-        .select(rules.POSITION, *checks, *sorted(reported))
         .sort(rules.POSITION)  # input order, whatever order the work frame has
     )
 
 
-def _rule_findings(violating: pl.DataFrame, checks: Collection[str]) -> pl.DataFrame:
-    """One finding per broken check of each violating row (see ``_violations``)."""
+def _rule_findings(
+    frame: pl.DataFrame, violating: pl.DataFrame, checks: Collection[str]
+) -> pl.DataFrame:
+    """One finding per broken check of each violating row; values are read from ``frame``."""
     parts = [_INTERNAL_FINDING.to_frame()]
     for rule_id in checks:  # a loop over rules on the few violating rows, never over all rows
         rule = RULES[rule_id]
+        positions = violating.filter(pl.col(rule_id))[rules.POSITION]
+        value = _as_text(rule.column, frame.schema[rule.column]).gather(positions)
         parts.append(
-            violating.filter(pl.col(rule_id)).select(
-                rules.POSITION,
+            frame.select(
+                pl.lit(positions).alias(rules.POSITION),
                 pl.lit(None, pl.String()).alias("file"),
                 pl.lit(None, pl.Int64()).alias("row"),
                 pl.lit(rule.column).alias("column"),
                 pl.lit(rule.id).alias("rule"),
                 pl.lit(rule.severity).alias("severity"),
-                _as_text(rule.column, violating.schema[rule.column]).alias("value"),
+                value.alias("value"),
                 pl.lit(rule.message).alias("message"),
             )
         )
