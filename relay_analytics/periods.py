@@ -17,11 +17,6 @@ def month_index(period: pl.Expr) -> pl.Expr:
     return period.dt.year().cast(pl.Int64) * 12 + period.dt.month().cast(pl.Int64) - 1
 
 
-def shift_months(period: pl.Expr, months: int) -> pl.Expr:
-    """The period ``months`` months later (earlier when negative)."""
-    return period.dt.offset_by(f"{months}mo")
-
-
 def first_of_month(day: dt.date) -> dt.date:
     """The first day of the month that contains ``day``."""
     return day.replace(day=1)

@@ -13,6 +13,7 @@ from relay_analytics.validation.rules import ERROR, POSITION, WARNING
 
 _KEY: Final = list(frames.SUBMISSION_KEY)
 _SORT: Final = ["file", "row", "column", "rule"]
+_INVALID: Final = "_invalid_key"
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,10 @@ def _split(
     located = [*schema.names(), frames.FILE_COLUMN, frames.ROW_COLUMN]
     if invalid_keys.is_empty():
         return frame.select(schema.names()), frame.select(located).clear()
-    keys = invalid_keys.select(_KEY)
-    # nulls_equal: a row whose key is incomplete (itself an error) still matches its own key.
-    valid = frame.join(keys, on=_KEY, how="anti", nulls_equal=True, maintain_order="left")
-    invalid = frame.join(keys, on=_KEY, how="semi", nulls_equal=True, maintain_order="left")
+    # One join marks the rows of invalid keys (unique, so no row is repeated); nulls_equal: a row
+    # whose key is incomplete (itself an error) still matches its own key.
+    marked = invalid_keys.select(*_KEY, pl.lit(True).alias(_INVALID))
+    flagged = frame.join(marked, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
+    valid = flagged.filter(pl.col(_INVALID).is_null())
+    invalid = flagged.filter(pl.col(_INVALID).is_not_null())
     return valid.select(schema.names()), invalid.select(located)

@@ -69,17 +69,14 @@ def validate_eed(
         | references
         | rules.consumption_checks(thresholds, with_benchmarks=bench is not None)
     )
-    passes = [_Pass("consumptions", cons_rows, _only(cons_checks, warnings))]
+    cons_passes = [_Pass(cons_rows, _only(cons_checks, warnings))]
     if warnings:  # series and property-month rules are warnings: the gate skips the sort
-        passes += [
-            _Pass("consumptions", _series_frame(cons), rules.series_checks(thresholds)),
-            _Pass(
-                "consumptions",
-                _property_month_frame(cons),
-                rules.property_month_checks(thresholds),
-            ),
+        cons_passes += [
+            _Pass(_series_frame(cons), rules.series_checks(thresholds)),
+            _Pass(_property_month_frame(cons), rules.property_month_checks(thresholds)),
         ]
 
+    bench_passes = []
     if bench is not None:
         bench_rows = _row_frame(bench)
         bench_rows = _join_flag(bench_rows, cons, _SERVICE_KEY, rules.HAS_CONSUMPTION)
@@ -89,26 +86,31 @@ def validate_eed(
         if units is not None:
             bench_rows = _join_units(bench_rows, units)
         bench_checks = shared | references | rules.benchmark_checks(thresholds)
-        passes.append(_Pass("benchmarks", bench_rows, _only(bench_checks, warnings)))
+        bench_passes.append(_Pass(bench_rows, _only(bench_checks, warnings)))
 
-    violating = pl.collect_all([_violations(p.work, p.checks) for p in passes], engine=_ENGINE)
-    inputs = {"consumptions": cons, "benchmarks": bench}
-    found: dict[str, list[pl.DataFrame]] = {"consumptions": [], "benchmarks": []}
-    for rule_pass, rows in zip(passes, violating, strict=True):
-        frame = inputs[rule_pass.kind]
-        assert frame is not None  # a benchmark pass exists only with benchmarks
-        found[rule_pass.kind].append(_rule_findings(frame, rows, rule_pass.checks))
-    findings = [_findings(cons, ConsumptionModel, found["consumptions"], "consumptions")]
+    # One collect for every pass: polars plans them together and runs them in parallel.
+    violating = pl.collect_all(
+        [_violations(p.work, p.checks) for p in (*cons_passes, *bench_passes)], engine=_ENGINE
+    )
+    cons_violating, bench_violating = violating[: len(cons_passes)], violating[len(cons_passes) :]
+    cons_found = [
+        _rule_findings(cons, rows, p.checks)
+        for p, rows in zip(cons_passes, cons_violating, strict=True)
+    ]
+    findings = [_findings(cons, ConsumptionModel, cons_found, "consumptions")]
     if bench is not None:
-        findings.append(_findings(bench, BenchmarkModel, found["benchmarks"], "benchmarks"))
+        bench_found = [
+            _rule_findings(bench, rows, p.checks)
+            for p, rows in zip(bench_passes, bench_violating, strict=True)
+        ]
+        findings.append(_findings(bench, BenchmarkModel, bench_found, "benchmarks"))
     return ValidationReport.build(cons, bench, pl.concat(findings))
 
 
 @dataclass(frozen=True)
 class _Pass:
-    """Rules evaluated together in one lazy pass over a work frame of one input."""
+    """Rules evaluated together in one lazy pass over a work frame."""
 
-    kind: str  # "consumptions" or "benchmarks"
     work: pl.LazyFrame
     checks: dict[str, pl.Expr]
 
