@@ -1,10 +1,10 @@
 """``validate_eed``: pandera schemas plus domain rules over consumptions and benchmarks.
 
-Each frame's row rules run in one lazy pass over the frame in its input order (helper columns
-joined in); the series rules, all warnings, run in one more pass over a narrow copy of the
-consumptions sorted once by series and month. The passes are collected together, so polars
-runs them in parallel, and only rows that break a rule become findings. No Python loop touches
-rows.
+Rules run in lazy passes over *work frames* (see :mod:`relay_analytics.validation.rules`): the
+row rules of each input over the frame in its input order, with helper columns joined in; the
+warnings over a narrow copy of the consumptions sorted once into monthly series, and over one
+row per property-month. Only rows that break a rule come back, as positions, and become
+findings with their values read from the input. No Python loop touches rows.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Literal
 
 import pandera.polars as pa
 import polars as pl
@@ -32,8 +32,6 @@ _PROVENANCE: Final = (frames.FILE_COLUMN, frames.ROW_COLUMN, frames.UNREADABLE_C
 _INTERNAL_FINDING: Final = pl.Schema({rules.POSITION: pl.Int64(), **frames.FINDING_SCHEMA})
 #: Columns the series rules read, besides the series key.
 _SERIES_VALUES: Final = ("period", "amount", "estimated")
-#: Window functions, shifts and sorts run with less CPU on the in-memory engine (measured).
-_ENGINE: Final = "in-memory"
 
 
 def validate_eed(
@@ -72,7 +70,7 @@ def validate_eed(
     cons_passes = [_Pass(cons_rows, _only(cons_checks, warnings))]
     if warnings:  # series and property-month rules are warnings: the gate skips the sort
         cons_passes += [
-            _Pass(_series_frame(cons), rules.series_checks(thresholds)),
+            _Pass(_series_frame(cons), rules.series_checks(thresholds), engine="in-memory"),
             _Pass(_property_month_frame(cons), rules.property_month_checks(thresholds)),
         ]
 
@@ -88,31 +86,26 @@ def validate_eed(
         bench_checks = shared | references | rules.benchmark_checks(thresholds)
         bench_passes.append(_Pass(bench_rows, _only(bench_checks, warnings)))
 
-    # One collect for every pass: polars plans them together and runs them in parallel.
-    violating = pl.collect_all(
-        [_violations(p.work, p.checks) for p in (*cons_passes, *bench_passes)], engine=_ENGINE
-    )
-    cons_violating, bench_violating = violating[: len(cons_passes)], violating[len(cons_passes) :]
-    cons_found = [
-        _rule_findings(cons, rows, p.checks)
-        for p, rows in zip(cons_passes, cons_violating, strict=True)
-    ]
+    cons_found = [_pass_findings(cons, rule_pass) for rule_pass in cons_passes]
     findings = [_findings(cons, ConsumptionModel, cons_found, "consumptions")]
     if bench is not None:
-        bench_found = [
-            _rule_findings(bench, rows, p.checks)
-            for p, rows in zip(bench_passes, bench_violating, strict=True)
-        ]
+        bench_found = [_pass_findings(bench, rule_pass) for rule_pass in bench_passes]
         findings.append(_findings(bench, BenchmarkModel, bench_found, "benchmarks"))
     return ValidationReport.build(cons, bench, pl.concat(findings))
 
 
 @dataclass(frozen=True)
 class _Pass:
-    """Rules evaluated together in one lazy pass over a work frame."""
+    """Rules evaluated together in one lazy pass over a work frame, and the engine to use.
+
+    The streaming engine keeps windows and group-bys over keys in bounded memory (under half the
+    in-memory engine's peak at 10 M rows); the sorted series frame's shifts and binary searches
+    take twice the CPU time there, so that pass runs in memory.
+    """
 
     work: pl.LazyFrame
     checks: dict[str, pl.Expr]
+    engine: Literal["streaming", "in-memory"] = "streaming"
 
 
 def _canonical(frame: pl.DataFrame, schema: pl.Schema, label: str) -> pl.DataFrame:
@@ -295,6 +288,16 @@ def _schema_findings(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> pl.
     ).cast(_INTERNAL_FINDING)
 
 
+def _pass_findings(frame: pl.DataFrame, rule_pass: _Pass) -> pl.DataFrame:
+    """Run one pass over ``frame``'s work frame and turn its violations into findings.
+
+    Passes run one at a time: collected together, their memory peaks added up (5.2x the frame's
+    size at 10 M rows instead of 1.8x) for little gain in time on two cores.
+    """
+    violating = _violations(rule_pass.work, rule_pass.checks).collect(engine=rule_pass.engine)
+    return _rule_findings(frame, violating, rule_pass.checks)
+
+
 def _violations(work: pl.LazyFrame, checks: dict[str, pl.Expr]) -> pl.LazyFrame:
     """The positions of rows that break at least one check, with one flag per check."""
     return (
@@ -315,7 +318,8 @@ def _rule_findings(
     for rule_id in checks:  # a loop over rules on the few violating rows, never over all rows
         rule = RULES[rule_id]
         positions = violating.filter(pl.col(rule_id))[rules.POSITION]
-        value = _as_text(rule.column, frame.schema[rule.column]).gather(positions)
+        # Gather first: turning a whole column into text would cost more than every rule.
+        value = _as_text(pl.col(rule.column).gather(positions), frame.schema[rule.column])
         parts.append(
             frame.select(
                 pl.lit(positions).alias(rules.POSITION),
@@ -331,10 +335,10 @@ def _rule_findings(
     return pl.concat(parts)
 
 
-def _as_text(column: str, dtype: pl.DataType) -> pl.Expr:
-    """A cell as the text a CSV would hold (periods as YYYY-MM, codes ``|``-joined)."""
+def _as_text(cells: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Cells as the text a CSV would hold (periods as YYYY-MM, codes ``|``-joined)."""
     if dtype == pl.Date():
-        return pl.col(column).dt.strftime(frames.PERIOD_FORMAT)
+        return cells.dt.strftime(frames.PERIOD_FORMAT)
     if isinstance(dtype, pl.List):
-        return pl.col(column).list.join("|")
-    return pl.col(column).cast(pl.String())
+        return cells.list.join("|")
+    return cells.cast(pl.String())
