@@ -118,7 +118,7 @@ def submit_eed(
     as_of: dt.date | None = None,
     progress: ProgressCallback | None = None,
 ) -> SubmitResult:
-    """Validate, then send each submission key not yet in the journal once; resumable.
+    """Validate (error rules), then send each submission key not yet in the journal once.
 
     Raises SubmissionRefused when validation finds errors (unless ``skip_invalid``) and
     SubmissionAborted when the key is refused or the server is unreachable from the start.
@@ -128,7 +128,8 @@ def submit_eed(
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     if client is None and not dry_run:
         raise ValueError("a client is needed unless dry_run=True")
-    report = validate_eed(cons, bench, units=units, as_of=as_of)
+    # Only errors stop a key; the warnings are for `validate` and the report, not this gate.
+    report = validate_eed(cons, bench, units=units, as_of=as_of, warnings=False)
     if not report.ok and not skip_invalid:
         raise SubmissionRefused(report)
     # The report's valid frames hold whole keys only: a key with any error is held back
