@@ -33,23 +33,7 @@ SUBMISSION_KEY: Final = ("property_id", "unit_id", "customer_id", "period", "msc
 #: One consumption or benchmark record per submission key, service and unit of measure.
 RECORD_KEY: Final = (*SUBMISSION_KEY, "service", "unit_of_measure")
 
-CONSUMPTION_SCHEMA: Final = pl.Schema(
-    {
-        "property_id": pl.Int64(),
-        "unit_id": pl.Int64(),
-        "customer_id": pl.Int64(),
-        "period": pl.Date(),
-        "msc_name": pl.String(),
-        "service": Service,
-        "unit_of_measure": UnitOfMeasure,
-        "amount": pl.Float64(),
-        "converted": pl.Boolean(),
-        "estimated": pl.Boolean(),
-        "errors": pl.Boolean(),
-        "remark_codes": pl.List(pl.String()),
-    }
-)
-
+#: A benchmark record: the normed average user's amount for a record key.
 BENCHMARK_SCHEMA: Final = pl.Schema(
     {
         "property_id": pl.Int64(),
@@ -60,6 +44,17 @@ BENCHMARK_SCHEMA: Final = pl.Schema(
         "service": Service,
         "unit_of_measure": UnitOfMeasure,
         "amount": pl.Float64(),
+    }
+)
+
+#: A consumption record: the benchmark's columns plus the MSC's flags and remark codes.
+CONSUMPTION_SCHEMA: Final = pl.Schema(
+    {
+        **BENCHMARK_SCHEMA,
+        "converted": pl.Boolean(),
+        "estimated": pl.Boolean(),
+        "errors": pl.Boolean(),
+        "remark_codes": pl.List(pl.String()),
     }
 )
 

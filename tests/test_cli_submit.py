@@ -89,7 +89,7 @@ def test_invalid_input_is_refused_with_the_findings_and_exit_1(
 
     assert code == 1
     assert "amount_negative" in err
-    assert "upload.csv:7: amount" in err  # file, row and column of the bad cell
+    assert "upload.csv:7: error: amount_negative: amount '-1.0'" in err  # file, row, column
     assert "--skip-invalid" in err
     assert empty_sandbox.received_eed() == []
 

@@ -87,7 +87,7 @@ def test_demo_reports_every_mistake_planted_in_the_sample_upload(
     with sample_path("upload_with_mistakes_expected.csv").open(encoding="utf-8") as expected:
         rows = {int(mistake["row"]) for mistake in csv.DictReader(expected)}
 
-    reported = {int(row) for row in re.findall(r"^  row +(\d+) ", completed.stdout, re.M)}
+    reported = {int(row) for row in re.findall(r"^  row (\d+): ", completed.stdout, re.M)}
 
     assert rows <= reported
 

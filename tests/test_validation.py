@@ -18,7 +18,13 @@ from fixtures.validation.builders import (
 
 from relay_analytics import frames
 from relay_analytics.io import InputError
-from relay_analytics.validation import PropertyModel, UnitModel, validate_eed
+from relay_analytics.validation import (
+    RULES,
+    PropertyModel,
+    UnitModel,
+    finding_line,
+    validate_eed,
+)
 from relay_analytics.validation.rules import PANDERA_CHECKS
 from relay_analytics.validation.schemas import failure_cases
 
@@ -86,6 +92,17 @@ def test_to_dict_has_the_json_shape_of_the_cli() -> None:
         "value",
         "message",
     }
+
+
+def test_finding_lines_name_file_row_rule_column_and_value() -> None:
+    report = validate_eed(broken_report(), as_of=AS_OF)
+    error, warning = report.findings.iter_rows(named=True)
+    message = RULES["amount_negative"].message
+    assert finding_line(error) == (
+        f"consumptions:72: error: amount_negative: amount '-5.0': {message}"
+    )
+    assert finding_line(error, with_file=False).startswith("row 72: error: amount_negative:")
+    assert finding_line(warning).startswith("consumptions:145: warning: period_before_start: ")
 
 
 def test_html_is_self_contained_and_escaped() -> None:

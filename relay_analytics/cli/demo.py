@@ -71,6 +71,7 @@ def demo(
 def _print_summary(result: DemoResult) -> None:
     """A few lines per step, with the paths written."""
     from relay_analytics.demo import BENCHMARKS_SAMPLE, CONSUMPTIONS_SAMPLE, UPLOAD_SAMPLE
+    from relay_analytics.validation import finding_line
 
     echo = typer.echo
     echo(f"sandbox:  started at {result.sandbox_url} with the sample data")
@@ -78,8 +79,7 @@ def _print_summary(result: DemoResult) -> None:
     echo(f"loaded:   {result.msc_units.height} MSC units in {properties} properties")
     echo(f"checked:  data/{UPLOAD_SAMPLE}: {_verdict(result.upload_check)}")
     for row in result.upload_check.errors.sort("row").iter_rows(named=True):
-        value = "" if row["value"] is None else f" {row['value']!r}"
-        echo(f"  row {row['row']:>2} {row['column']}{value}: {row['rule']}: {row['message']}")
+        echo(f"  {finding_line(row, with_file=False)}")
     echo(f"  all findings: {result.upload_findings}")
     samples = f"data/{CONSUMPTIONS_SAMPLE} + data/{BENCHMARKS_SAMPLE}"
     echo(f"checked:  {samples}: {_verdict(result.sample_check)}")

@@ -137,12 +137,11 @@ def _progress_bar() -> Iterator[ProgressCallback | None]:
 
 def _print_findings(report: ValidationReport) -> None:
     """The first errors (file, row, column, rule, message), then the count per rule."""
+    from relay_analytics.validation import finding_line
+
     errors = report.errors
     for row in errors.head(MAX_LISTED_KEYS).iter_rows(named=True):
-        typer.echo(
-            f"{row['file']}:{row['row']}: {row['column']}: {row['rule']}: {row['message']}",
-            err=True,
-        )
+        typer.echo(finding_line(row), err=True)
     _echo_more(errors.height, "errors")
     for row in report.summary().iter_rows(named=True):
         typer.echo(f"{row['count']:>6} {row['severity']:<7} {row['rule']}", err=True)

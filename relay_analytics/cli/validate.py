@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from relay_analytics.cli._app import ExitCode, app
@@ -84,7 +85,9 @@ def _parse_day(text: str | None) -> dt.date | None:
 
 
 def _print_text(console: Console, result: ValidationReport) -> None:
-    """Counts per rule and the first findings with file and row."""
+    """Counts per rule and the first findings, one line each with file and row."""
+    from relay_analytics.validation import finding_line
+
     errors, warnings = result.errors.height, result.warnings.height
     if result.findings.is_empty():
         console.print(f"[green]OK[/green]: {result.rows} rows, no findings.")
@@ -96,20 +99,11 @@ def _print_text(console: Console, result: ValidationReport) -> None:
         counts.add_row(rule, _styled(severity), str(count))
     console.print(counts)
     shown = result.findings.sort("severity", "file", "row").head(_SHOWN_FINDINGS)
-    files = shown["file"].unique(maintain_order=True).to_list()
-    columns = ["row", "column", "rule", "value", "message"]
-    if len(files) == 1:  # one file: name it once, so long paths do not squeeze the table
-        console.print(f"file: {files[0]}", soft_wrap=True, highlight=False)
-    else:
-        columns.insert(0, "file")
-    first = Table(title=f"First {shown.height} of {result.findings.height} findings")
-    for name in columns:
-        first.add_column(name, overflow="fold", no_wrap=name in ("row", "column", "rule"))
-    for row in shown.iter_rows(named=True):
-        cells = {**row, "row": str(row["row"]), "value": row["value"] or ""}
-        cells["rule"] = _styled(row["severity"], row["rule"])
-        first.add_row(*(cells[name] for name in columns))
-    console.print(first)
+    if shown.height < result.findings.height:
+        console.print(f"First {shown.height} of {result.findings.height} findings:")
+    for finding in shown.iter_rows(named=True):
+        line = escape(finding_line(finding))
+        console.print(_styled(finding["severity"], line), soft_wrap=True, highlight=False)
     verdict = "[green]OK[/green]" if result.ok else "[red]FAILED[/red]"
     console.print(f"{verdict}: {result.rows} rows, {errors} errors, {warnings} warnings.")
 

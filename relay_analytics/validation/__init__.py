@@ -1,6 +1,6 @@
 """Validation of EED consumptions and benchmarks: pandera schemas, domain rules, a report."""
 
-from relay_analytics.validation.report import ValidationReport
+from relay_analytics.validation.report import ValidationReport, finding_line
 from relay_analytics.validation.rules import RULES, Rule, Thresholds
 from relay_analytics.validation.schemas import (
     BenchmarkModel,
@@ -19,5 +19,6 @@ __all__ = [
     "Thresholds",
     "UnitModel",
     "ValidationReport",
+    "finding_line",
     "validate_eed",
 ]

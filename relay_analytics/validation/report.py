@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -107,6 +108,19 @@ class ValidationReport:
     def to_html(self, *, title: str = "EED validation report") -> str:
         """A small self-contained HTML page with the counts and every finding."""
         return findings_html(title, self.summary(), self.findings, ok=self.ok, rows=self.rows)
+
+
+def finding_line(finding: Mapping[str, Any], *, with_file: bool = True) -> str:
+    """One finding as a line: ``FILE:ROW: SEVERITY: RULE: COLUMN 'VALUE': MESSAGE``.
+
+    Without the file (one file named elsewhere) the line starts ``row ROW:``.
+    """
+    where = f"{finding['file']}:{finding['row']}" if with_file else f"row {finding['row']}"
+    value = "" if finding["value"] is None else f" {finding['value']!r}"
+    return (
+        f"{where}: {finding['severity']}: {finding['rule']}: {finding['column']}{value}: "
+        f"{finding['message']}"
+    )
 
 
 def _keys_of(frame: pl.DataFrame, errors: pl.DataFrame) -> pl.DataFrame:

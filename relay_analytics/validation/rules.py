@@ -41,6 +41,7 @@ KWH_RECORDED: Final = "_kwh_recorded"  # a KWH record exists for the service ser
 PROPERTY_MONTH: Final = ("property_id", "msc_name", "period")
 ESTIMATED_SHARE: Final = "_estimated_share"  # share of the property-month's records estimated
 # ... of the row frames only:
+REPEATED: Final = "_repeated"  # the row's RECORD_KEY appears more than once in its frame
 HAS_BENCHMARK: Final = "_has_benchmark"  # a benchmark exists for the key and service
 HAS_CONSUMPTION: Final = "_has_consumption"  # a consumption exists for the key and service
 SAME_UNIT_CONSUMPTION: Final = "_same_unit_consumption"  # ... in the benchmark's unit of measure
@@ -152,7 +153,7 @@ PANDERA_CHECKS: Final[dict[str, str]] = {
 def record_checks(
     thresholds: Thresholds, as_of: dt.date, msc_allow_list: Collection[str] | None
 ) -> dict[str, pl.Expr]:
-    """Row rules shared by consumptions and benchmarks."""
+    """Row rules shared by consumptions and benchmarks (need the REPEATED helper column)."""
     allowed_pair = pl.lit(False)
     for service, units in frames.ALLOWED_UNITS.items():
         allowed_pair = allowed_pair | (
@@ -162,8 +163,7 @@ def record_checks(
         "period_incomplete": pl.col("period") >= first_of_month(as_of),
         "period_before_start": pl.col("period") < thresholds.earliest_period,
         "unit_of_measure_not_allowed": ~allowed_pair,
-        # One window over the key, the fastest form measured (DESIGN.md section 8).
-        "duplicate_record": pl.len().over(frames.RECORD_KEY) > 1,
+        "duplicate_record": pl.col(REPEATED),
         "amount_precision": _excess_precision(thresholds.max_decimals),
     }
     if msc_allow_list is not None:

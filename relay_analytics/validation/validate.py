@@ -56,7 +56,7 @@ def validate_eed(
     shared = rules.record_checks(thresholds, as_of, msc_allow_list)
     references = rules.reference_checks() if units is not None else {}
 
-    cons_rows = _row_frame(cons)
+    cons_rows = _record_frame(cons)
     if bench is not None:
         bench = _canonical(bench, frames.BENCHMARK_SCHEMA, "benchmarks")
         cons_rows = _join_flag(cons_rows, bench, _SERVICE_KEY, rules.HAS_BENCHMARK)
@@ -76,7 +76,7 @@ def validate_eed(
 
     bench_passes = []
     if bench is not None:
-        bench_rows = _row_frame(bench)
+        bench_rows = _record_frame(bench)
         bench_rows = _join_flag(bench_rows, cons, _SERVICE_KEY, rules.HAS_CONSUMPTION)
         bench_rows = _join_flag(
             bench_rows, cons, (*_SERVICE_KEY, "unit_of_measure"), rules.SAME_UNIT_CONSUMPTION
@@ -132,6 +132,30 @@ def _row_frame(frame: pl.DataFrame) -> pl.LazyFrame:
         pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
         *(name for name in frame.columns if not name.startswith("_")),
     )
+
+
+def _record_frame(frame: pl.DataFrame) -> pl.LazyFrame:
+    """The row frame with the REPEATED flag the shared record rules read."""
+    repeated = _repeated_positions(frame).implode()
+    return _row_frame(frame).with_columns(
+        pl.col(rules.POSITION).is_in(repeated).alias(rules.REPEATED)
+    )
+
+
+def _repeated_positions(frame: pl.DataFrame) -> pl.Series:
+    """Positions of the rows whose RECORD_KEY appears more than once (nulls count as equal).
+
+    Sorting the keys' hashes finds the few candidates with a repeated hash; only those are
+    compared exactly, so a hash collision is never reported. A tenth of the memory of
+    ``pl.len().over(RECORD_KEY)`` over every row, and half its time (docs/benchmarks.md).
+    """
+    hashed = frame.select(pl.struct(frames.RECORD_KEY).hash()).to_series()
+    ordered = hashed.sort()
+    repeated_hashes = ordered.filter(ordered == ordered.shift(1)).implode()
+    candidates = frame.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION), *frames.RECORD_KEY
+    ).filter(hashed.is_in(repeated_hashes))
+    return candidates.filter(pl.len().over(frames.RECORD_KEY) > 1)[rules.POSITION]
 
 
 def _property_month_frame(cons: pl.DataFrame) -> pl.LazyFrame:
