@@ -171,6 +171,18 @@ def test_parquet_with_text_columns_is_read_like_csv(tmp_path: Path) -> None:
     assert [len(cells) for cells in frame["_unreadable"]] == [0, 1, 0]
 
 
+def test_a_parquet_file_in_row_groups_reads_with_aligned_chunks(tmp_path: Path) -> None:
+    # Row numbers in one piece beside columns in row groups would make polars copy the whole
+    # frame before every eager operation; they follow the columns' chunks instead.
+    path = tmp_path / "c.parquet"
+    pl.concat([clean_consumptions()] * 4).write_parquet(path, row_group_size=100)
+    cons = read_consumptions(path)
+    chunks = cons.drop("_file", "_unreadable").n_chunks("all")
+    assert len(set(chunks)) == 1
+    assert chunks[0] > 1
+    assert cons["_row"].to_list() == list(range(1, cons.height + 1))
+
+
 def test_benchmarks_round_trip(tmp_path: Path) -> None:
     bench = clean_consumptions().head(4).select(frames.BENCHMARK_SCHEMA.names())
     for name in ("b.csv", "b.parquet"):

@@ -15,6 +15,7 @@ from fixtures.validation.builders import (
     consumptions,
     record,
 )
+from polars.testing import assert_frame_equal
 
 from relay_analytics import frames
 from relay_analytics.io import InputError
@@ -68,6 +69,27 @@ def test_a_key_with_an_error_is_held_back_as_a_whole() -> None:
     keys = report.invalid_keys
     assert keys.select(*BROKEN_KEY).rows() == [tuple(BROKEN_KEY.values())]
     assert keys["rules"].to_list() == [["amount_negative"]]
+
+
+def test_a_key_with_a_missing_part_is_held_back_with_all_its_rows() -> None:
+    incomplete = {"customer_id": None}
+    cons = consumptions(
+        [record(**incomplete), record(**incomplete, service="HOT_WATER"), record(unit_id=4)]
+    )
+    report = validate_eed(cons, as_of=AS_OF)
+    assert report.invalid_consumptions["_row"].to_list() == [1, 2]
+    assert report.valid_consumptions["unit_id"].to_list() == [4]
+
+
+def test_rows_of_a_chunked_frame_are_split_and_located_like_a_whole_one() -> None:
+    broken = broken_report()
+    chunked = pl.concat(
+        [broken.slice(0, 50), broken.slice(50, 50), broken.slice(100)], rechunk=False
+    )
+    whole, split = validate_eed(broken, as_of=AS_OF), validate_eed(chunked, as_of=AS_OF)
+    assert_frame_equal(split.findings, whole.findings)
+    assert_frame_equal(split.invalid_consumptions, whole.invalid_consumptions)
+    assert_frame_equal(split.valid_consumptions, whole.valid_consumptions)
 
 
 def test_summary_counts_per_rule_errors_first() -> None:

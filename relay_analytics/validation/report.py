@@ -14,7 +14,6 @@ from relay_analytics.validation.rules import ERROR, POSITION, WARNING
 
 _KEY: Final = list(frames.SUBMISSION_KEY)
 _SORT: Final = ["file", "row", "column", "rule"]
-_INVALID: Final = "_invalid_key"
 
 
 @dataclass(frozen=True)
@@ -136,10 +135,22 @@ def _split(
     located = [*schema.names(), frames.FILE_COLUMN, frames.ROW_COLUMN]
     if invalid_keys.is_empty():
         return frame.select(schema.names()), frame.select(located).clear()
-    # One join marks the rows of invalid keys (unique, so no row is repeated); nulls_equal: a row
-    # whose key is incomplete (itself an error) still matches its own key.
-    marked = invalid_keys.select(*_KEY, pl.lit(True).alias(_INVALID))
-    flagged = frame.join(marked, on=_KEY, how="left", nulls_equal=True, maintain_order="left")
-    valid = flagged.filter(pl.col(_INVALID).is_null())
-    invalid = flagged.filter(pl.col(_INVALID).is_not_null())
-    return valid.select(schema.names()), invalid.select(located)
+    invalid = _rows_of_keys(frame, invalid_keys.select(_KEY))
+    # One filter each: a join would copy every column of the frame once more before filtering.
+    return frame.select(schema.names()).filter(~invalid), frame.select(located).filter(invalid)
+
+
+def _rows_of_keys(frame: pl.DataFrame, keys: pl.DataFrame) -> pl.Series:
+    """A mask of the rows of ``frame`` whose submission key is one of ``keys`` (nulls equal).
+
+    The keys' hashes pick the candidate rows; only those are compared exactly (a semi join), so
+    a hash collision never marks a row. One hash per row instead of a joined copy of the frame.
+    """
+    hashed = frame.select(_KEY).hash_rows()
+    wanted = keys.select(_KEY).hash_rows().implode()
+    candidates = (
+        frame.select(pl.int_range(pl.len(), dtype=pl.Int64).alias(POSITION), *_KEY)
+        .filter(hashed.is_in(wanted))
+        .join(keys, on=_KEY, how="semi", nulls_equal=True)
+    )
+    return pl.zeros(frame.height, pl.Boolean(), eager=True).scatter(candidates[POSITION], True)

@@ -149,7 +149,7 @@ def _repeated_positions(frame: pl.DataFrame) -> pl.Series:
     compared exactly, so a hash collision is never reported. A tenth of the memory of
     ``pl.len().over(RECORD_KEY)`` over every row, and half its time (docs/benchmarks.md).
     """
-    hashed = frame.select(pl.struct(frames.RECORD_KEY).hash()).to_series()
+    hashed = frame.select(frames.RECORD_KEY).hash_rows()
     ordered = hashed.sort()
     repeated_hashes = ordered.filter(ordered == ordered.shift(1)).implode()
     candidates = frame.select(
