@@ -64,6 +64,7 @@ def main() -> None:
         "unit_history": lambda: charts.unit_history(pop, unit_id=1),
         "three_bar_comparison": lambda: charts.three_bar_comparison(pop, 1, PERIOD),
         "benchmark_comparison": lambda: charts.benchmark_comparison(pop, 1, PERIOD),
+        "season_cumulative": lambda: charts.season_cumulative(pop, 1, end=PERIOD),
         "outlier_scatter": lambda: charts.outlier_scatter(pop, PERIOD),
         "completeness_heatmap (all properties)": lambda: charts.completeness_heatmap(cons),
     }
