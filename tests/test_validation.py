@@ -18,12 +18,14 @@ from fixtures.validation.builders import (
 from polars.testing import assert_frame_equal
 
 from relay_analytics import frames
-from relay_analytics.io import InputError
+from relay_analytics.io import InputError, read_consumptions
+from relay_analytics.samples import sample_path
 from relay_analytics.validation import (
     RULES,
     PropertyModel,
     UnitModel,
     finding_line,
+    validate,
     validate_eed,
 )
 from relay_analytics.validation.rules import PANDERA_CHECKS
@@ -90,6 +92,18 @@ def test_rows_of_a_chunked_frame_are_split_and_located_like_a_whole_one() -> Non
     assert_frame_equal(split.findings, whole.findings)
     assert_frame_equal(split.invalid_consumptions, whole.invalid_consumptions)
     assert_frame_equal(split.valid_consumptions, whole.valid_consumptions)
+
+
+def test_series_rules_find_the_same_in_batches_as_in_one_sort(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cons = read_consumptions(sample_path("consumptions.csv"))
+    cons = pl.concat([cons, cons.slice(100, 30)])  # repeated records too
+    whole = validate_eed(cons, as_of=AS_OF)
+    monkeypatch.setattr(validate, "_SERIES_BATCH_MIN_ROWS", 1)
+    batched = validate_eed(cons, as_of=AS_OF)
+    assert whole.warnings.height > 100
+    assert_frame_equal(batched.findings, whole.findings)
 
 
 def test_summary_counts_per_rule_errors_first() -> None:
