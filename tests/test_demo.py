@@ -32,7 +32,7 @@ def write_stale_journal(path: Path) -> None:
     with Journal(path) as journal:
         journal.mark_pending(payloads)
         for payload in payloads:
-            journal.mark_sent(payload, "sent by an earlier demo")
+            journal.mark_sent([(payload, "sent by an earlier demo")])
 
 
 @pytest.fixture(scope="module")

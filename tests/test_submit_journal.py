@@ -29,8 +29,8 @@ def test_only_a_2xx_makes_a_key_sent(tmp_path: Path) -> None:
     sent, failed, pending = payload(1, 1.0), payload(2, 2.0), payload(3, 3.0)
     with Journal(tmp_path / "j.sqlite") as journal:
         journal.mark_pending([sent, failed, pending])
-        journal.mark_sent(sent, "accepted as record 1")
-        journal.mark_failed(failed, 400, "amount: must be >= 0")
+        journal.mark_sent([(sent, "accepted as record 1")])
+        journal.mark_failed([(failed, 400, "amount: must be >= 0")])
         entries = journal.entries()
         plan = journal.plan([sent, failed, pending])
     assert entries[sent.key].state is JournalState.SENT
@@ -49,11 +49,11 @@ def test_a_changed_payload_of_a_sent_key_is_a_correction_until_acknowledged(
     path = tmp_path / "j.sqlite"
     with Journal(path) as journal:
         journal.mark_pending([original])
-        journal.mark_sent(original, "accepted")
+        journal.mark_sent([(original, "accepted")])
         journal.mark_pending([changed])  # then the process dies before the answer
     with Journal(path) as journal:
         assert journal.plan([changed]).corrections == [changed]
-        journal.mark_sent(changed, "accepted")
+        journal.mark_sent([(changed, "accepted")])
         assert journal.plan([changed]).already_sent == [changed]
         assert journal.entries()[changed.key].attempts == 2
 
@@ -63,10 +63,10 @@ def test_state_survives_reopening_and_counts_attempts(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite"
     with Journal(path) as journal:
         journal.mark_pending([item])
-        journal.mark_failed(item, None, "POST /api/v1/consumptions/eed -> no response")
+        journal.mark_failed([(item, None, "POST /api/v1/consumptions/eed -> no response")])
     with Journal(path) as journal:
         journal.mark_pending([item])
-        journal.mark_sent(item, "accepted as record 9")
+        journal.mark_sent([(item, "accepted as record 9")])
     with Journal(path, read_only=True) as journal:
         entry = journal.entries()[item.key]
     assert (entry.state, entry.attempts, entry.last_status, entry.last_message) == (

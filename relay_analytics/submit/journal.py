@@ -1,7 +1,8 @@
 """The SQLite journal of a submission: one row per submission key, its payload hash and state.
 
-Crash safety: every state change is its own committed transaction in WAL mode, so a process
-killed at any moment (SIGKILL included) leaves the last committed state and never a torn one.
+Crash safety: every state change (or batch of them, :meth:`Journal.batch`) is one committed
+transaction in WAL mode, so a process killed at any moment (SIGKILL included) leaves the last
+committed state and never a torn one.
 ``synchronous=NORMAL`` may lose the last commits on a power cut (not on a process kill); that
 is safe because a key is marked sent only after a 2xx, and resending a key the journal forgot
 is an idempotent upsert on the server. The API key is never written here.
@@ -137,9 +138,14 @@ class Journal:
         """Close the database connection."""
         self._db.close()
 
+    def batch(self) -> _Transaction:
+        """One transaction for the writes made inside it: one commit for many answers."""
+        return self._transaction()
+
     def _transaction(self) -> _Transaction:
         # The connection runs in autocommit mode (``with`` on a Python 3.11 connection
-        # would not open a transaction), so each write opens and commits its own.
+        # would not open a transaction), so each write opens and commits its own, or joins
+        # the batch that is open.
         return _Transaction(self._db)
 
     def entries(self) -> dict[SubmissionKey, JournalEntry]:
@@ -181,35 +187,46 @@ class Journal:
                 [(*p.key, p.digest, now, now) for p in payloads],
             )
 
-    def mark_sent(self, payload: EedPayload, note: str) -> None:
-        """Record that the server acknowledged ``payload`` with a 2xx (``note``: what it said)."""
+    def mark_sent(self, acknowledged: Iterable[tuple[EedPayload, str]]) -> None:
+        """Record payloads the server acknowledged with a 2xx, each with a note of its answer."""
         now = _now()
-        with self._transaction():
-            self._db.execute(
-                "UPDATE eed_journal SET state = 'sent', sent_hash = ?, attempts = attempts + 1, "
-                "last_status = NULL, last_message = ?, updated_at = ?, sent_at = ? "
-                f"WHERE {_KEY_MATCH}",
-                (payload.digest, note, now, now, *payload.key),
-            )
+        self._update(
+            "state = 'sent', sent_hash = ?, attempts = attempts + 1, last_status = NULL, "
+            "last_message = ?, updated_at = ?, sent_at = ?",
+            [(payload.digest, note, now, now, *payload.key) for payload, note in acknowledged],
+        )
 
-    def mark_failed(self, payload: EedPayload, status: int | None, message: str) -> None:
-        """Record that sending ``payload`` failed; a later run tries it again."""
+    def mark_failed(self, failures: Iterable[tuple[EedPayload, int | None, str]]) -> None:
+        """Record payloads whose sending failed (HTTP status or None, message); rerun sends them."""
+        now = _now()
+        self._update(
+            "state = 'failed', attempts = attempts + 1, last_status = ?, last_message = ?, "
+            "updated_at = ?",
+            [(status, message, now, *payload.key) for payload, status, message in failures],
+        )
+
+    def _update(self, assignments: str, rows: list[tuple[object, ...]]) -> None:
+        """``UPDATE ... SET assignments`` per row: its values, then its key (one transaction)."""
+        if not rows:
+            return
         with self._transaction():
-            self._db.execute(
-                "UPDATE eed_journal SET state = 'failed', attempts = attempts + 1, "
-                f"last_status = ?, last_message = ?, updated_at = ? WHERE {_KEY_MATCH}",
-                (status, message, _now(), *payload.key),
-            )
+            self._db.executemany(f"UPDATE eed_journal SET {assignments} WHERE {_KEY_MATCH}", rows)
 
 
 class _Transaction:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection.
+
+    Inside a transaction already open it does nothing: its writes commit with the outer one.
+    """
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self._outermost = False
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        self._outermost = not self._db.in_transaction
+        if self._outermost:
+            self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(
         self,
@@ -217,7 +234,8 @@ class _Transaction:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        if self._outermost:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def _now() -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any, Final, TypeAlias
 
 import polars as pl
@@ -189,18 +190,22 @@ def _send_all(
         progress(0, len(to_send))
     with ThreadPoolExecutor(concurrency, thread_name_prefix="relay-submit") as pool:
         futures = [pool.submit(_send_one, client, payload) for payload in to_send]
+        done = 0
         try:
-            for done, outcome in enumerate(_completed(futures), start=1):
-                if outcome.error is None:
-                    book.mark_sent(outcome.payload, _accepted(outcome.response))
-                    acknowledged.add(outcome.payload.key)
-                else:
-                    failure = _failure(outcome.payload.key, outcome.error)
-                    book.mark_failed(outcome.payload, failure.status, failure.message)
-                    failed.append(failure)
-                    if abort is None and _stops_the_run(outcome.error, bool(acknowledged)):
-                        abort = outcome.error
+            for arrived in _arrivals(futures):
+                sent = [(o.payload, _accepted(o.response)) for o in arrived if o.error is None]
+                lost = [(o.payload, o.error) for o in arrived if o.error is not None]
+                failures = [(payload, _failure(payload.key, error)) for payload, error in lost]
+                with book.batch():  # one commit for the answers that arrived together
+                    book.mark_sent(sent)
+                    book.mark_failed((payload, f.status, f.message) for payload, f in failures)
+                acknowledged.update(payload.key for payload, _ in sent)
+                failed += [failure for _, failure in failures]
+                if abort is None:
+                    stops = (e for _, e in lost if _stops_the_run(e, bool(acknowledged)))
+                    if (abort := next(stops, None)) is not None:
                         _cancel(futures)
+                done += len(arrived)
                 if progress:
                     progress(done, len(to_send))
         except BaseException:
@@ -222,11 +227,22 @@ def _send_all(
     return result
 
 
-def _completed(futures: list[Future[_Outcome]]) -> Iterator[_Outcome]:
-    """Outcomes as they arrive, skipping the futures cancelled by an abort."""
-    for future in as_completed(futures):
-        if not future.cancelled():
-            yield future.result()
+def _arrivals(futures: list[Future[_Outcome]]) -> Iterator[list[_Outcome]]:
+    """Outcomes in groups of those that arrived together, skipping cancelled futures.
+
+    One journal commit per group: a commit per answer cost the calling thread a turn at the GIL
+    against the busy senders for every statement (a fifth of a run's time at 600 answers/s).
+    """
+    finished: SimpleQueue[Future[_Outcome]] = SimpleQueue()
+    for future in futures:
+        future.add_done_callback(finished.put)  # also called on cancel()
+    remaining = len(futures)
+    while remaining:
+        group = [finished.get()]
+        while not finished.empty():
+            group.append(finished.get_nowait())
+        remaining -= len(group)
+        yield [future.result() for future in group if not future.cancelled()]
 
 
 def _cancel(futures: list[Future[_Outcome]]) -> None:
