@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -295,3 +297,18 @@ def test_thresholds_are_frozen_and_overridable() -> None:
     assert report.warnings["rule"].to_list() == ["estimated_streak"]
     with pytest.raises(dataclasses.FrozenInstanceError):
         Thresholds().estimated_share_max = 0.5  # type: ignore[misc]
+
+
+def test_docs_rules_md_explains_every_rule_under_its_severity() -> None:
+    text = (Path(__file__).parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    errors, warnings = text.split("\n## Errors\n")[1].split("\n## Warnings\n")
+    warnings = warnings.split("\n## ")[0]
+    documented = {
+        "error": set(re.findall(r"^\| `([a-z_]+)`", errors, re.M)),
+        "warning": set(re.findall(r"^\| `([a-z_]+)`", warnings, re.M)),
+    }
+    reference_rules = {"duplicate_id", "msc_number_length"}  # of the units/properties frames
+    for rule in RULES.values():
+        if rule.id not in reference_rules:
+            assert rule.id in documented[rule.severity], rule.id
+    assert documented["error"] | documented["warning"] <= set(RULES)
