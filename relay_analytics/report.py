@@ -24,8 +24,6 @@ from relay_analytics.analytics import flagged_records, period_over_period
 from relay_analytics.charts import ChartDataError, Lang, theme_config
 from relay_analytics.frames import BENCHMARK_SCHEMA
 
-#: PNG files are written for the first charts only; rendering costs about 0.1 s each.
-MAX_PNGS: Final = 12
 #: Without ``property_ids`` the report covers at most this many properties.
 MAX_PROPERTIES: Final = 10
 #: Findings listed in full in the page (all are counted in the rule table).
@@ -114,10 +112,10 @@ def write_report(
     property_ids: Sequence[int] | None = None,
     unit_ids: Sequence[int] | None = None,
     lang: Lang = "en",
-    max_pngs: int = MAX_PNGS,
+    max_pngs: int | None = None,
     on_progress: Callable[[str], None] | None = None,
 ) -> ReportPaths:
-    """Write ``report.html`` and PNGs of its first ``max_pngs`` charts into ``out_dir``.
+    """Write ``report.html`` and a PNG of each of its charts (or the first ``max_pngs``).
 
     Charts are drawn from the rows validation accepted (all rows when ``validation`` is None);
     the completeness heatmap uses every row, so records with errors show up as errors. Without
@@ -351,9 +349,9 @@ def _table(header: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> str:
 
 
 def _write_pngs(
-    sections: Iterable[_Section], out: Path, limit: int, lang: Lang
+    sections: Iterable[_Section], out: Path, limit: int | None, lang: Lang
 ) -> tuple[Path, ...]:
-    """Render the first ``limit`` charts as PNG files beside the page."""
+    """Render the charts (the first ``limit``) as PNG files beside the page, 0.1 s each."""
     drawn = [(name, chart) for section in sections for name, chart in section.charts if chart]
     written = []
     for name, chart in drawn[:limit]:

@@ -31,8 +31,7 @@ def write_stale_journal(path: Path) -> None:
     payloads = build_eed_payloads(cons, bench)
     with Journal(path) as journal:
         journal.mark_pending(payloads)
-        for payload in payloads:
-            journal.mark_sent([(payload, "sent by an earlier demo")])
+        journal.mark_sent((payload, "sent by an earlier demo") for payload in payloads)
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +65,24 @@ def test_demo_exits_0_and_writes_report_pngs_findings_and_journal(
     assert (out / "upload-findings.html").stat().st_size > 0
     assert (out / "eed-journal.sqlite").is_file()
     assert f"{out / 'report.html'}" in completed.stdout
+
+
+@pytest.mark.slow
+def test_the_readme_shows_the_demo_output_as_it_is(
+    demo_run: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    out, completed = demo_run
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ uv run relay-analytics demo\n")[1].split("```")[0].splitlines()
+    actual = {
+        re.sub(
+            r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line.replace(str(out), "relay-analytics-demo")
+        )
+        for line in completed.stdout.splitlines()
+    }
+    for line in shown:
+        if line.strip() != "...":  # the README trims the list of findings
+            assert re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", line) in actual, line
 
 
 @pytest.mark.slow
