@@ -6,16 +6,12 @@ from typing import Final
 
 import polars as pl
 
-SERVICES: Final = ("HEATING", "HOT_WATER", "COOLING", "COLD_WATER")
-UNITS_OF_MEASURE: Final = ("KWH", "HCU", "M3")
-REMARK_CODES: Final = (
-    "PARTLY_ESTIMATED",
-    "INCOMPLETE",
-    "NO_RADIO_EQUIPMENT",
-    "IMPLAUSIBLE_VALUES",
-    "CALC_NOT_POSSIBLE",
-    "ERROR",
-)
+from relay_analytics.api.endpoints import EED_REMARK_CODES, EED_SERVICES, EED_UNITS_OF_MEASURE
+
+#: The values of the enum columns, as on the wire (the one list is in ``api.endpoints``).
+SERVICES: Final = EED_SERVICES
+UNITS_OF_MEASURE: Final = EED_UNITS_OF_MEASURE
+REMARK_CODES: Final = EED_REMARK_CODES
 
 Service: Final = pl.Enum(SERVICES)
 UnitOfMeasure: Final = pl.Enum(UNITS_OF_MEASURE)

@@ -30,3 +30,13 @@ def test_sandbox_command_prints_its_url_and_serves() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def test_the_sandbox_loads_no_data_library() -> None:
+    # It starts in about a second: polars, pandera and altair would add most of that again.
+    code = (
+        "import sys, relay_analytics.sandbox; "
+        "print(sorted(m for m in ('polars', 'pandera', 'altair') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -171,6 +171,17 @@ EED_BENCHMARK_FIELDS: Final[dict[str, str]] = {
     "unit_of_measure": "unitOfMeasure",
     "amount": "amount",
 }
+#: The values of an EED record's ``service``, ``unitOfMeasure`` and ``remarkCodes`` (ARGE).
+EED_SERVICES: Final = ("HEATING", "HOT_WATER", "COOLING", "COLD_WATER")
+EED_UNITS_OF_MEASURE: Final = ("KWH", "HCU", "M3")
+EED_REMARK_CODES: Final = (
+    "PARTLY_ESTIMATED",
+    "INCOMPLETE",
+    "NO_RADIO_EQUIPMENT",
+    "IMPLAUSIBLE_VALUES",
+    "CALC_NOT_POSSIBLE",
+    "ERROR",
+)
 
 ADDRESS_FIELDS: Final[dict[str, str]] = {
     "id": "id",

@@ -12,8 +12,10 @@ from relay_analytics.api.endpoints import (
     EED_CONSUMPTION_FIELDS,
     EED_CONSUMPTIONS,
     EED_KEY_FIELDS,
+    EED_REMARK_CODES,
+    EED_SERVICES,
+    EED_UNITS_OF_MEASURE,
 )
-from relay_analytics.frames import REMARK_CODES, SERVICES, UNITS_OF_MEASURE
 from relay_analytics.sandbox.validators import (
     any_object,
     array,
@@ -80,8 +82,8 @@ CREATE_PROPERTIES: Final = obj(
     required=("properties",),
 )
 
-_SERVICE = string(enum=SERVICES)
-_UNIT_OF_MEASURE = string(enum=UNITS_OF_MEASURE)
+_SERVICE = string(enum=EED_SERVICES)
+_UNIT_OF_MEASURE = string(enum=EED_UNITS_OF_MEASURE)
 
 EED_CONSUMPTION: Final = obj(
     {
@@ -90,7 +92,7 @@ EED_CONSUMPTION: Final = obj(
         EED_CONSUMPTION_FIELDS["converted"]: boolean(),
         EED_CONSUMPTION_FIELDS["estimated"]: boolean(),
         EED_CONSUMPTION_FIELDS["errors"]: boolean(),
-        EED_CONSUMPTION_FIELDS["remark_codes"]: array(string(enum=REMARK_CODES)),
+        EED_CONSUMPTION_FIELDS["remark_codes"]: array(string(enum=EED_REMARK_CODES)),
     },
     required=tuple(
         EED_CONSUMPTION_FIELDS[name]
