@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from fixtures.imports import loaded_by
 
 import relay_analytics as ra
 
@@ -41,12 +40,7 @@ def test_unknown_name_is_an_attribute_error() -> None:
 
 
 def test_importing_the_package_loads_no_heavy_library() -> None:
-    code = (
-        "import sys, relay_analytics; "
-        "print(sorted(m for m in ('polars', 'altair', 'pandera', 'httpx') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert loaded_by("relay_analytics", ["polars", "altair", "pandera", "httpx"]) == []
 
 
 def test_all_lists_exactly_the_lazy_names() -> None:

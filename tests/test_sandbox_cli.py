@@ -7,6 +7,7 @@ import sys
 
 import httpx
 import pytest
+from fixtures.imports import loaded_by
 
 from relay_analytics.api.endpoints import OPERATIONS
 from relay_analytics.sandbox import DEFAULT_API_KEY
@@ -34,9 +35,4 @@ def test_sandbox_command_prints_its_url_and_serves() -> None:
 
 def test_the_sandbox_loads_no_data_library() -> None:
     # It starts in about a second: polars, pandera and altair would add most of that again.
-    code = (
-        "import sys, relay_analytics.sandbox; "
-        "print(sorted(m for m in ('polars', 'pandera', 'altair') if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert loaded_by("relay_analytics.sandbox", ["polars", "pandera", "altair"]) == []
