@@ -154,8 +154,8 @@ def _repeated_positions(frame: pl.DataFrame) -> pl.Series:
     """Positions of the rows whose RECORD_KEY appears more than once (nulls count as equal).
 
     Sorting the keys' hashes finds the few candidates with a repeated hash; only those are
-    compared exactly, so a hash collision is never reported. A tenth of the memory of
-    ``pl.len().over(RECORD_KEY)`` over every row, and half its time (docs/benchmarks.md).
+    compared exactly, so a hash collision is never reported. One hash a row instead of the
+    hash table of every key that ``pl.len().over(RECORD_KEY)`` over all rows would build.
     """
     hashed = frame.select(frames.RECORD_KEY).hash_rows()
     ordered = hashed.sort()
@@ -182,10 +182,11 @@ def _series_frames(cons: pl.DataFrame) -> Iterator[pl.LazyFrame]:
     """What the series rules read, rows with a period only, sorted into monthly series.
 
     Rows without a period (an error of their own) belong to no month, so no series rule can
-    fire on them or count them. The sort is stable: rows of one series and month keep their
-    input order. A large frame is sorted in batches of whole series (split by a hash of their
-    owner), each read when its pass starts: sorting takes about 200 bytes a row, four times the
-    frame's own size, and was most of the full validation's peak memory.
+    fire on them or count them. Rows of one series and month stay in input order (position is
+    the last sort key, whatever order a batch was read in). A large frame is sorted in batches
+    of whole series (split by a hash of their owner), each read when its pass starts: sorting
+    takes about 200 bytes a row, four times the frame's own size, and was most of the full
+    validation's peak memory.
     """
     rows = cons.lazy().select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias(rules.POSITION),
@@ -209,7 +210,7 @@ def _series_frame(rows: pl.LazyFrame) -> pl.LazyFrame:
     keys = [*_SERIES_KEY, "unit_of_measure"]
     series = (
         rows.filter(pl.col("period").is_not_null())
-        .sort([*keys, rules.MONTH], nulls_last=True, maintain_order=True)
+        .sort([*keys, rules.MONTH, rules.POSITION], nulls_last=True)
         .with_columns(
             _series_id(_SERIES_KEY).alias(rules.SERVICE_SERIES),
             _series_id(keys).alias(rules.SERIES),
